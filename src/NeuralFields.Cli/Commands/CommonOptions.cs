@@ -1,0 +1,65 @@
+using System.CommandLine;
+using NeuralFields.Core.Models;
+using NeuralFields.Schema;
+using NeuralFields.Schema.Serialization;
+using NeuralFields.Signals.Image;
+
+namespace NeuralFields.Cli.Commands;
+
+/// <summary>Options shared by the commands that fit a model.</summary>
+internal static class CommonOptions
+{
+    public const string DefaultPreset = "siren";
+
+    public static Option<string?> Preset() => new("--preset", "-p")
+    {
+        Description = $"Built-in model and training preset ({string.Join(", ", Presets.Names)}) [default: {DefaultPreset}]",
+    };
+
+    public static Option<FileInfo?> Config() => new("--config", "-c")
+    {
+        Description = "JSON config file (see `nf presets NAME` for the format); excludes --preset",
+    };
+
+    public static Option<int?> Steps() => new("--steps", "-n")
+    {
+        Description = "Training steps [default: the preset's training.steps]",
+    };
+
+    public static Option<long> Seed() => new("--seed", "-s")
+    {
+        Description = "Random seed for initialisation and batches",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static Option<AlphaMode> Alpha() => new("--alpha")
+    {
+        Description = "Alpha channel: keep (fit it), drop, or white (composite over white)",
+        DefaultValueFactory = _ => AlphaMode.Keep,
+    };
+
+    public static Option<long> MaxPixels() => new("--max-pixels")
+    {
+        Description = "Refuse images with more pixels than this",
+        DefaultValueFactory = _ => ImageFile.DefaultMaxPixels,
+    };
+
+    /// <summary>The config chosen by --preset or --config, and a short name for reports.</summary>
+    public static (FieldConfig Config, string Name) ResolveConfig(string? preset, FileInfo? configFile)
+    {
+        if (preset is not null && configFile is not null)
+            throw new NeuralFieldsException("give either --preset or --config, not both");
+        if (configFile is not null)
+        {
+            if (!configFile.Exists) throw new NeuralFieldsException($"config not found: {configFile.FullName}");
+            return (ConfigJson.Load(configFile.FullName), Path.GetFileNameWithoutExtension(configFile.Name));
+        }
+        var name = preset ?? DefaultPreset;
+        return (Presets.Load(name), name);
+    }
+
+    public static void RequirePositive(int? value, string option)
+    {
+        if (value is <= 0) throw new NeuralFieldsException($"{option} must be positive, got {value}");
+    }
+}

@@ -1,0 +1,32 @@
+using NeuralFields.Schema.Components;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Core.Encodings;
+
+/// <summary>
+/// Maps coordinates [N, InputDims] in [-1,1] to features [N, OutputDims]. Fixed bases are buffers
+/// (saved in checkpoints), learnable ones parameters.
+/// </summary>
+public abstract class Encoding : nn.Module<Tensor, Tensor>
+{
+    protected Encoding(string name, int inputDims) : base(name)
+    {
+        InputDims = inputDims;
+    }
+
+    public int InputDims { get; }
+
+    public abstract int OutputDims { get; }
+
+    public abstract EncodingConfig Config { get; }
+
+    public sealed override Tensor forward(Tensor coordinates)
+    {
+        if (coordinates.dim() != 2 || coordinates.shape[1] != InputDims)
+            throw new ArgumentException($"{GetType().Name} expects [N, {InputDims}] coordinates, got [{string.Join(", ", coordinates.shape)}]");
+        return Encode(coordinates);
+    }
+
+    protected abstract Tensor Encode(Tensor coordinates);
+}

@@ -1,0 +1,42 @@
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Core.Encodings;
+
+/// <summary>
+/// Random Fourier features [cos(2π B x), sin(2π B x)] with B ~ N(0, σ²) of shape [features, dims],
+/// drawn row-major from <see cref="PortableRandom"/> so the matrix depends only on the seed.
+/// </summary>
+public sealed class GaussianFourierFeatures : Encoding
+{
+    private readonly GaussianFourierConfig _config;
+    private readonly Tensor projection;
+
+    public GaussianFourierFeatures(GaussianFourierConfig config, int inputDims) : base("rff", inputDims)
+    {
+        _config = config;
+        projection = tensor(Matrix(config, inputDims)).reshape(config.Features, inputDims);
+        RegisterComponents();
+    }
+
+    /// <summary>2π B, row-major [features, dims], as the encoding uses it.</summary>
+    public static float[] Matrix(GaussianFourierConfig config, int inputDims)
+    {
+        var random = new PortableRandom(config.Seed);
+        var values = new float[config.Features * inputDims];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)(2 * Math.PI * config.Sigma * random.NextGaussian());
+        return values;
+    }
+
+    public override int OutputDims => 2 * _config.Features;
+
+    public override EncodingConfig Config => _config;
+
+    protected override Tensor Encode(Tensor coordinates)
+    {
+        using var phase = coordinates.matmul(projection.t());
+        return cat([phase.cos(), phase.sin()], dim: 1);
+    }
+}

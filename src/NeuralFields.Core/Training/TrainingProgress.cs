@@ -1,0 +1,19 @@
+namespace NeuralFields.Core.Training;
+
+/// <summary>One step's report. <see cref="Psnr"/> is the full-signal PSNR when measured at this step, else the batch estimate.</summary>
+public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double Psnr, TimeSpan Elapsed);
+
+/// <summary>Receives progress; the CLI draws a bar, libraries never print.</summary>
+public interface ITrainingObserver
+{
+    void OnStep(TrainingProgress progress);
+}
+
+/// <summary>A point of the PSNR-against-step curve.</summary>
+public sealed record CurvePoint(int Step, double Psnr, double Seconds);
+
+/// <summary>What a run did.</summary>
+public sealed record TrainingOutcome(int Steps, double Psnr, double Seconds, long SamplesSeen, bool ReachedTarget)
+{
+    public double SamplesPerSecond => Seconds > 0 ? SamplesSeen / Seconds : 0;
+}

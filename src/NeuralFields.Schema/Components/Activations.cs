@@ -1,0 +1,20 @@
+namespace NeuralFields.Schema.Components;
+
+/// <summary>ReLU hidden layers with PyTorch's default (Kaiming-uniform) initialisation.</summary>
+public sealed record ReluActivationConfig : ActivationConfig;
+
+/// <summary>
+/// SIREN sine layers: sin(ω0 (W x + b)). First layer W ~ U(-1/n, 1/n) with ω0 = <see cref="FirstOmega0"/>,
+/// later layers and the output layer W ~ U(±√(6/n)/ω0); biases U(±1/√n).
+/// </summary>
+public sealed record SineActivationConfig : ActivationConfig
+{
+    public double Omega0 { get; init; } = 30;
+    public double FirstOmega0 { get; init; } = 30;
+
+    public override void Validate(string path)
+    {
+        Require(Omega0 > 0 && double.IsFinite(Omega0), path, "omega0", "must be a positive number", Omega0);
+        Require(FirstOmega0 > 0 && double.IsFinite(FirstOmega0), path, "first_omega0", "must be a positive number", FirstOmega0);
+    }
+}

@@ -1,0 +1,29 @@
+namespace NeuralFields.Schema.Components;
+
+/// <summary>How a field is fitted: Adam, a learning-rate schedule, batch size and stopping rule.</summary>
+public sealed record TrainingConfig
+{
+    public double LearningRate { get; init; } = 1e-4;
+    public int Steps { get; init; } = 1000;
+    /// <summary>Samples per step; 0 means the full signal every step.</summary>
+    public int BatchSize { get; init; } = 0;
+    public ScheduleConfig Schedule { get; init; } = new ConstantScheduleConfig();
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    public double Epsilon { get; init; } = 1e-8;
+    /// <summary>Full-signal PSNR is measured every this many steps (mini-batch runs) and at the end.</summary>
+    public int EvalEvery { get; init; } = 50;
+
+    public void Validate(string path)
+    {
+        static void Require(bool ok, string msg) { if (!ok) throw new ConfigException(msg); }
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"{path}.learning_rate must be a positive number, got {LearningRate}");
+        Require(Steps >= 1, $"{path}.steps must be at least 1, got {Steps}");
+        Require(BatchSize >= 0, $"{path}.batch_size must be 0 (full batch) or positive, got {BatchSize}");
+        Require(Beta1 is >= 0 and < 1, $"{path}.beta1 must be in [0, 1), got {Beta1}");
+        Require(Beta2 is >= 0 and < 1, $"{path}.beta2 must be in [0, 1), got {Beta2}");
+        Require(Epsilon > 0, $"{path}.epsilon must be positive, got {Epsilon}");
+        Require(EvalEvery >= 1, $"{path}.eval_every must be at least 1, got {EvalEvery}");
+        Schedule.Validate(path + ".schedule");
+    }
+}

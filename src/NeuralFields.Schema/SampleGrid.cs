@@ -1,0 +1,34 @@
+namespace NeuralFields.Schema;
+
+/// <summary>
+/// Coordinates of a regular sample grid in [-1,1] at cell centres: sample i of an axis of n samples
+/// sits at (2i + 1)/n - 1. Dimensions are slowest axis first ([height, width]); coordinates are
+/// fastest axis first ((x, y), (x, y, z)), the image convention.
+/// </summary>
+public static class SampleGrid
+{
+    public static float Coordinate(long index, long count) => (float)((2.0 * index + 1.0) / count - 1.0);
+
+    /// <summary>Row-major [samples, dims] coordinates for a grid of the given dimensions.</summary>
+    public static float[] Coordinates(IReadOnlyList<int> dimensions)
+    {
+        int dims = dimensions.Count;
+        long samples = dimensions.Aggregate(1L, (a, d) => a * d);
+        var result = new float[checked(samples * dims)];
+        var index = new int[dims];
+        for (long s = 0; s < samples; s++)
+        {
+            for (int k = 0; k < dims; k++)
+            {
+                int axis = dims - 1 - k;
+                result[s * dims + k] = Coordinate(index[axis], dimensions[axis]);
+            }
+            for (int axis = dims - 1; axis >= 0; axis--)
+            {
+                if (++index[axis] < dimensions[axis]) break;
+                index[axis] = 0;
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,135 @@
+using NeuralFields.Schema;
+using NeuralFields.Schema.IO;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using SharpImage = SixLabors.ImageSharp.Image;
+
+namespace NeuralFields.Signals.Image;
+
+/// <summary>
+/// Reads PNG (8/16-bit gray, gray+alpha, RGB, RGBA, palette), JPEG, BMP, TIFF, TGA, WebP, GIF and PBM
+/// through ImageSharp, keeping 16-bit precision; writes PNG at a signal's own bit depth and channels.
+/// </summary>
+public static class ImageFile
+{
+    /// <summary>Default pixel limit against crafted images: 100 megapixels.</summary>
+    public const long DefaultMaxPixels = 100_000_000;
+
+    public static ImageSignal Load(string path, AlphaMode alpha = AlphaMode.Keep, long maxPixels = DefaultMaxPixels)
+    {
+        if (!File.Exists(path))
+            throw new NeuralFieldsException($"image not found: {path}");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var info = SharpImage.Identify(stream)
+                ?? throw new NeuralFieldsException($"{path} is not an image in a format NeuralFields reads (PNG, JPEG, BMP, TIFF, TGA, WebP, GIF, PBM)");
+            if ((long)info.Width * info.Height > maxPixels)
+                throw new NeuralFieldsException($"{path} has {info.Width}x{info.Height} pixels, over the limit of {maxPixels:N0} (raise it with --max-pixels)");
+            stream.Position = 0;
+            using var image = SharpImage.Load(stream);
+            return Decode(image, alpha);
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException)
+        {
+            throw new NeuralFieldsException($"cannot decode {path}: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NeuralFieldsException($"cannot read {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>Writes a PNG with the signal's bit depth and channel count, via a temporary file.</summary>
+    public static void SavePng(string path, ImageSignal signal)
+    {
+        using var image = Encode(signal);
+        var encoder = new PngEncoder
+        {
+            BitDepth = signal.BitDepth == 16 ? PngBitDepth.Bit16 : PngBitDepth.Bit8,
+            ColorType = signal.Channels switch
+            {
+                1 => PngColorType.Grayscale,
+                2 => PngColorType.GrayscaleWithAlpha,
+                3 => PngColorType.Rgb,
+                _ => PngColorType.RgbWithAlpha,
+            },
+            CompressionLevel = PngCompressionLevel.DefaultCompression,
+        };
+        AtomicFile.Write(path, stream => image.Save(stream, encoder));
+    }
+
+    private static ImageSignal Decode(SharpImage image, AlphaMode alphaMode)
+    {
+        var (channels, hasAlpha) = image switch
+        {
+            Image<L8> or Image<L16> => (1, false),
+            Image<La16> or Image<La32> => (2, true),
+            Image<Rgba32> or Image<Rgba64> or Image<Bgra32> or Image<Argb32> or Image<Bgra4444> or Image<Bgra5551> or Image<Abgr32> => (4, true),
+            _ => (3, false),
+        };
+        int componentBits = image.PixelType.BitsPerPixel / Math.Max(1, channels + (channels == 1 && hasAlpha ? 1 : 0));
+        int bitDepth = componentBits > 8 ? 16 : 8;
+        bool gray = channels <= 2;
+        int colour = gray ? 1 : 3;
+        int outChannels = colour + (hasAlpha && alphaMode == AlphaMode.Keep ? 1 : 0);
+
+        using var wide = image.CloneAs<Rgba64>();
+        int width = wide.Width, height = wide.Height;
+        var samples = new ushort[(long)width * height * outChannels];
+        int divisor = bitDepth == 16 ? 1 : 257;   // ImageSharp widens 8-bit v to v·257
+        int max = bitDepth == 16 ? 65535 : 255;
+        wide.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (int x = 0; x < width; x++)
+                {
+                    var p = row[x];
+                    long at = ((long)y * width + x) * outChannels;
+                    Span<ushort> rgb = [(ushort)(p.R / divisor), (ushort)(p.G / divisor), (ushort)(p.B / divisor)];
+                    ushort a = (ushort)(p.A / divisor);
+                    if (hasAlpha && alphaMode == AlphaMode.White)
+                        for (int c = 0; c < 3; c++)
+                            rgb[c] = (ushort)Math.Round((rgb[c] * (double)a + max * (double)(max - a)) / max);
+                    for (int c = 0; c < colour; c++) samples[at + c] = rgb[c];
+                    if (outChannels > colour) samples[at + colour] = a;
+                }
+            }
+        });
+        return new ImageSignal(width, height, outChannels, bitDepth, samples);
+    }
+
+    private static SharpImage Encode(ImageSignal s)
+    {
+        var v = s.Samples;
+        int w = s.Width;
+        return (s.Channels, s.BitDepth) switch
+        {
+            (1, 8) => Build<L8>(s, (x, y) => new L8((byte)v[y * w + x])),
+            (1, 16) => Build<L16>(s, (x, y) => new L16(v[y * w + x])),
+            (2, 8) => Build<La16>(s, (x, y) => new La16((byte)v[(y * w + x) * 2], (byte)v[(y * w + x) * 2 + 1])),
+            (2, 16) => Build<La32>(s, (x, y) => new La32(v[(y * w + x) * 2], v[(y * w + x) * 2 + 1])),
+            (3, 8) => Build<Rgb24>(s, (x, y) => { long i = (y * w + x) * 3L; return new Rgb24((byte)v[i], (byte)v[i + 1], (byte)v[i + 2]); }),
+            (3, 16) => Build<Rgb48>(s, (x, y) => { long i = (y * w + x) * 3L; return new Rgb48(v[i], v[i + 1], v[i + 2]); }),
+            (4, 8) => Build<Rgba32>(s, (x, y) => { long i = (y * w + x) * 4L; return new Rgba32((byte)v[i], (byte)v[i + 1], (byte)v[i + 2], (byte)v[i + 3]); }),
+            _ => Build<Rgba64>(s, (x, y) => { long i = (y * w + x) * 4L; return new Rgba64(v[i], v[i + 1], v[i + 2], v[i + 3]); }),
+        };
+    }
+
+    private static Image<TPixel> Build<TPixel>(ImageSignal s, Func<int, int, TPixel> pixel) where TPixel : unmanaged, IPixel<TPixel>
+    {
+        var image = new Image<TPixel>(s.Width, s.Height);
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < s.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (int x = 0; x < s.Width; x++) row[x] = pixel(x, y);
+            }
+        });
+        return image;
+    }
+}
