@@ -26,14 +26,24 @@ public static class ComponentRegistry
         Add<EncodingConfig, IdentityEncodingConfig>("none", "raw coordinates", () => new IdentityEncodingConfig());
         Add<EncodingConfig, PositionalEncodingConfig>("positional", "NeRF positional encoding", () => new PositionalEncodingConfig { Octaves = 6 });
         Add<EncodingConfig, GaussianFourierConfig>("rff", "Gaussian random Fourier features", () => new GaussianFourierConfig { Features = 64, Sigma = 10 });
+        Add<EncodingConfig, ShiftedGaussianConfig>("shifted_gaussian", "shifted Gaussian basis", () => new ShiftedGaussianConfig { Centers = 32, Sigma = 0.05 });
+        Add<EncodingConfig, ShiftedTriangleConfig>("shifted_triangle", "shifted triangle (linear interpolation) basis", () => new ShiftedTriangleConfig { Centers = 32, Directions = ShiftDirections.Four });
+        Add<EncodingConfig, LearnableFourierConfig>("learnable_fourier", "learnable Fourier features", () => new LearnableFourierConfig { Features = 32, Gamma = 0.1, MlpHidden = 16, Output = 24 });
+        Add<EncodingConfig, QuantizedEncodingConfig>("quantized", "coordinates snapped to lattice cell centres", () => new QuantizedEncodingConfig { Resolution = [64], Inner = new PositionalEncodingConfig { Octaves = 4 } });
+        Add<EncodingConfig, HashGridConfig>("hashgrid", "multiresolution hash encoding (instant-ngp)", () => new HashGridConfig { NLevels = 4, Log2HashmapSize = 8, BaseResolution = 4 });
 
         Add<ActivationConfig, ReluActivationConfig>("relu", "ReLU", () => new ReluActivationConfig());
         Add<ActivationConfig, SineActivationConfig>("sine", "SIREN sine with SIREN initialisation", () => new SineActivationConfig());
+        Add<ActivationConfig, SpderActivationConfig>("spder", "SPDER damped sine with SIREN initialisation", () => new SpderActivationConfig());
 
         Add<NetworkConfig, MlpConfig>("mlp", "multilayer perceptron", () => new MlpConfig { HiddenLayers = 2, Width = 32, Activation = new ReluActivationConfig() });
+        Add<NetworkConfig, ProgressiveConfig>("progressive", "PINs progressive levels with residual heads", () => new ProgressiveConfig { Levels = 3, Octaves = 6, Width = 16, Activation = new ReluActivationConfig() });
+        Add<NetworkConfig, PolyConfig>("poly", "Poly-INR multiplicative levels", () => new PolyConfig { Levels = 3, Width = 32 });
 
         Add<HeadConfig, LinearHeadConfig>("linear", "linear output", () => new LinearHeadConfig());
         Add<HeadConfig, SigmoidHeadConfig>("sigmoid", "sigmoid output", () => new SigmoidHeadConfig());
+        Add<HeadConfig, BitPlaneHeadConfig>("bitplane", "bit planes, one logit per bit per channel (lossless)", () => new BitPlaneHeadConfig());
+        Add<HeadConfig, BitPlaneCoordinateHeadConfig>("bitplane_coordinate", "bit planes with the bit index as an input coordinate (lossless)", () => new BitPlaneCoordinateHeadConfig());
 
         Add<ScheduleConfig, ConstantScheduleConfig>("constant", "constant learning rate", () => new ConstantScheduleConfig());
         Add<ScheduleConfig, StepScheduleConfig>("step", "step decay", () => new StepScheduleConfig { Every = 100 });

@@ -1,8 +1,9 @@
 namespace NeuralFields.Schema;
 
 /// <summary>
-/// A random generator defined bit for bit (SplitMix64, Box–Muller in double precision), so fixed
-/// random bases (Fourier features) can be rebuilt from a seed by any decoder on any machine.
+/// A random generator defined bit for bit (SplitMix64, Box–Muller in double precision with
+/// <see cref="PortableMath"/>'s log and cos, not the platform's), so fixed random bases (Fourier
+/// features) can be rebuilt from a seed by any decoder on any machine.
 /// </summary>
 public sealed class PortableRandom(ulong seed)
 {
@@ -24,6 +25,6 @@ public sealed class PortableRandom(ulong seed)
     {
         double u1 = 1.0 - NextDouble();
         double u2 = NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        return Math.Sqrt(-2.0 * PortableMath.Log(u1)) * PortableMath.Cos(2.0 * Math.PI * u2);   // sqrt is exact IEEE everywhere
     }
 }

@@ -13,9 +13,18 @@ public sealed record SignalInfo(string Modality, int[] Dimensions, int Channels,
 
     public int MaxValue => (1 << BitDepth) - 1;
 
+    /// <summary>True when the source samples are floats (e.g. 32-bit float WAV), so no integer grid is exact.</summary>
+    public bool FloatingPoint { get; init; }
+
+    /// <summary>
+    /// Maps the unit cube [-1,1]^d of the field back to the source's own coordinates (meshes): centre
+    /// per axis, then one scale. Null for grid signals.
+    /// </summary>
+    public double[]? Frame { get; init; }
+
     public bool Equals(SignalInfo? other) =>
         other is not null && Modality == other.Modality && Dimensions.SequenceEqual(other.Dimensions)
-        && Channels == other.Channels && BitDepth == other.BitDepth;
+        && Channels == other.Channels && BitDepth == other.BitDepth && FloatingPoint == other.FloatingPoint;
 
     public override int GetHashCode() => HashCode.Combine(Modality, Dimensions.Length, Channels, BitDepth);
 }

@@ -49,7 +49,7 @@ public class ModelTests
             foreach (var network in ComponentRegistry.OfKind("network"))
                 foreach (var head in ComponentRegistry.OfKind("head"))
                 {
-                    var net = (MlpConfig)network.Example() with { Activation = (ActivationConfig)activation.Example() };
+                    var net = WithActivation((NetworkConfig)network.Example(), (ActivationConfig)activation.Example());
                     var config = new FieldConfig { Encoding = new PositionalEncodingConfig { Octaves = 2 }, Network = net, Head = (HeadConfig)head.Example() };
                     var model = new FieldModel(config, info);
                     using var raw = model.forward(zeros(6, 2));
@@ -63,6 +63,14 @@ public class ModelTests
             Assert.True(model.ParameterCount > 0);
         }
     }
+
+    /// <summary>The network with this hidden activation; networks without one (poly) are returned as they are.</summary>
+    private static NetworkConfig WithActivation(NetworkConfig network, ActivationConfig activation) => network switch
+    {
+        MlpConfig mlp => mlp with { Activation = activation },
+        ProgressiveConfig progressive => progressive with { Activation = activation },
+        _ => network,
+    };
 
     [Fact]
     public void Presets_are_the_ones_the_issue_names()

@@ -53,7 +53,7 @@ public class ConfigJsonTests
 
     [Theory]
     [InlineData("""{"encoding":{"type":"wavelet"},"network":{"type":"mlp","hidden_layers":1,"width":8,"activation":{"type":"relu"}},"head":{"type":"linear"}}""",
-        "unknown encoding type 'wavelet' (known: none, positional, rff)")]
+        "unknown encoding type 'wavelet' (known: none, positional, rff, ")]
     [InlineData("""{"encoding":{"type":"none"},"network":{"type":"mlp","hidden_layers":1,"activation":{"type":"relu"}},"head":{"type":"linear"}}""",
         "network 'mlp': missing required field 'width'")]
     [InlineData("""{"encoding":{"type":"none"},"network":{"type":"mlp","hidden_layers":0,"width":8,"activation":{"type":"relu"}},"head":{"type":"linear"}}""",
@@ -63,7 +63,7 @@ public class ConfigJsonTests
     [InlineData("""{"encoding":{"type":"none","octaves":3},"network":{"type":"mlp","hidden_layers":1,"width":8,"activation":{"type":"relu"}},"head":{"type":"linear"}}""",
         "encoding 'none': unknown field 'octaves'")]
     [InlineData("""{"encoding":{"octaves":3},"network":{"type":"mlp","hidden_layers":1,"width":8,"activation":{"type":"relu"}},"head":{"type":"linear"}}""",
-        "encoding is missing its \"type\" (one of: none, positional, rff)")]
+        "encoding is missing its \"type\" (one of: none, positional, rff, ")]
     [InlineData("""{"network":{"type":"mlp","hidden_layers":1,"width":8,"activation":{"type":"relu"}},"head":{"type":"linear"}}""",
         "missing required field 'encoding'")]
     [InlineData("""{"encoding":{"type":"none"},"network":{"type":"mlp","hidden_layers":1,"width":8,"activation":{"type":"sine","omega0":-1}},"head":{"type":"linear"}}""",

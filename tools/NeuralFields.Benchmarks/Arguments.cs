@@ -23,7 +23,7 @@ internal sealed record Arguments(string Command, string? Input, string[] Presets
 
     public static int Usage()
     {
-        Console.Error.WriteLine("usage: nf-bench training [IMAGE] [--presets a,b,...] [--steps N]");
+        Console.Error.WriteLine("usage: nf-bench training [IMAGE] [--presets a,b,...] [--steps N]\n       nf-bench hashgrid [IMAGE] [--steps N]\n       nf-bench kernels [RESULTS.json]");
         return 2;
     }
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using NeuralFields.Cli.Jobs;
 using NeuralFields.Cli.Output;
 using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+using NeuralFields.Signals.Mesh;
 
 namespace NeuralFields.Cli.Commands;
 
@@ -11,7 +13,13 @@ internal static class FitCommand
 {
     public static Command Create()
     {
-        var image = new Argument<FileInfo>("image") { Description = "Image to fit (PNG 8/16-bit, JPEG, BMP, TIFF, TGA, WebP)" };
+        var image = new Argument<FileInfo>("input")
+        {
+            Description = "Signal to fit: an image (PNG 8/16-bit, JPEG, BMP, TIFF, TGA, WebP), a WAV clip, a mesh (PLY/OBJ) or a raw volume (.raw + .json)",
+        };
+        var field = new Option<FieldKind>("--field") { Description = "Meshes: the field to fit, sdf or occupancy", DefaultValueFactory = _ => FieldKind.Sdf };
+        var samples = new Option<int>("--samples") { Description = "Meshes: training points (half near the surface, half uniform)", DefaultValueFactory = _ => 200_000 };
+        var resolution = new Option<int>("--resolution") { Description = "Meshes: grid for the extracted surface.ply (IoU on min(R, 64)^3; preview 4R pixels)", DefaultValueFactory = _ => 128 };
         var preset = CommonOptions.Preset();
         var config = CommonOptions.Config();
         var steps = CommonOptions.Steps();
@@ -21,28 +29,68 @@ internal static class FitCommand
         var resume = new Option<FileInfo?>("--resume") { Description = "Continue training from this model.ckpt up to --steps in all [default: none]" };
         var alpha = CommonOptions.Alpha();
         var maxPixels = CommonOptions.MaxPixels();
-
-        var command = new Command("fit", "Fit a coordinate network to an image; writes reconstruction.png, metrics.json, curve.png and model.ckpt")
+        var accelerator = AcceleratorOption.Create("rendering the final reconstruction of an image (training always runs on TorchSharp)");
+        var lossless = new Option<bool>("--lossless")
         {
-            image, preset, config, steps, target, seed, output, resume, alpha, maxPixels,
+            Description = $"Train until every sample decodes exactly (bit-plane head; preset {LosslessPreset} unless --preset/--config) or --steps run out",
+        };
+
+        var command = new Command("fit", "Fit a coordinate network to an image, a WAV clip, a mesh (SDF/occupancy) or a raw volume; writes the reconstruction, metrics.json, curve.png and model.ckpt")
+        {
+            image, preset, config, steps, target, seed, output, resume, alpha, maxPixels, lossless, field, samples, resolution, accelerator,
         };
         command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() =>
         {
             var imageFile = parse.GetValue(image)!;
             CommonOptions.RequirePositive(parse.GetValue(steps), "--steps");
+            if (FitSignal.Handles(imageFile.FullName) && !parse.GetValue(lossless) && parse.GetValue(resume) is null)
+            {
+                var (signalConfig, signalName) = CommonOptions.ResolveConfig(
+                    parse.GetValue(config) is null ? parse.GetValue(preset) ?? FitSignal.DefaultPreset(imageFile.FullName, parse.GetValue(field)) : parse.GetValue(preset),
+                    parse.GetValue(config));
+                if (parse.GetValue(samples) < 1000) throw new NeuralFieldsException("--samples must be at least 1000");
+                if (parse.GetValue(resolution) is < 8 or > 512) throw new NeuralFieldsException("--resolution must be between 8 and 512");
+                FitSignal.Run(imageFile.FullName, signalConfig, signalName, parse.GetValue(steps), parse.GetValue(target), parse.GetValue(seed),
+                    parse.GetValue(output)?.FullName ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(imageFile.Name)),
+                    parse.GetValue(field), parse.GetValue(samples), parse.GetValue(resolution), cancel);
+                return 0;
+            }
             var resumePath = parse.GetValue(resume);
             if (resumePath is { Exists: false }) throw new NeuralFieldsException($"checkpoint not found: {resumePath.FullName}");
-            var (fieldConfig, name) = CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config));
+            bool untilLossless = parse.GetValue(lossless);
+            var presetName = parse.GetValue(preset) ?? (untilLossless && parse.GetValue(config) is null ? LosslessPreset : null);
+            var (fieldConfig, name) = CommonOptions.ResolveConfig(presetName, parse.GetValue(config));
+            if (untilLossless && resumePath is null && fieldConfig.Head is not (BitPlaneHeadConfig or BitPlaneCoordinateHeadConfig))
+                throw new NeuralFieldsException($"--lossless needs a bit-plane head (bitplane or bitplane_coordinate); {name} has '{ComponentRegistry.Describe(fieldConfig.Head).Name}'");
             var outDir = parse.GetValue(output)?.FullName ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(imageFile.Name));
             var request = new ImageFitRequest(imageFile.FullName, fieldConfig, name, parse.GetValue(steps), parse.GetValue(target),
-                parse.GetValue(seed), outDir, parse.GetValue(alpha), parse.GetValue(maxPixels), resumePath?.FullName);
+                parse.GetValue(seed), outDir, parse.GetValue(alpha), parse.GetValue(maxPixels), resumePath?.FullName)
+                { Lossless = untilLossless, Accelerator = AcceleratorOption.Parse(parse.GetValue(accelerator)) };
+            if (resumePath is null) AcceleratorOption.Check(fieldConfig, request.Accelerator);
 
             var result = ImageFit.Run(request, (total, work) => ConsoleProgress.Show(imageFile.Name, total, work), cancel);
+            string psnr = double.IsPositiveInfinity(result.Psnr) ? "inf" : result.Psnr.ToString("F2", CultureInfo.InvariantCulture);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{imageFile.Name}: PSNR {result.Psnr:F2} dB, SSIM {result.Ssim:F4}, {result.Steps} steps in {result.Seconds:F1} s " +
+                $"{imageFile.Name}: PSNR {psnr} dB, SSIM {result.Ssim:F4}, {result.Steps} steps in {result.Seconds:F1} s " +
                 $"({result.SamplesPerSecond:N0} samples/s, {result.Parameters:N0} parameters) -> {outDir}"));
+            if (untilLossless || result.BitErrors.Count > 0)
+                Console.WriteLine(LosslessLine(result));
             return 0;
         })));
         return command;
+    }
+
+    public const string LosslessPreset = "lossless";
+
+    /// <summary>The verdict of decoding every sample, with the bit error rate per plane (MSB first) when not exact.</summary>
+    private static string LosslessLine(ImageFitResult result)
+    {
+        if (result.Lossless)
+            return result.StepsToLossless is int steps
+                ? string.Create(CultureInfo.InvariantCulture, $"lossless: every sample decodes exactly, reached after {steps} steps in {result.SecondsToLossless:F1} s")
+                : "lossless: every sample decodes exactly";
+        var planes = string.Join(" ", result.BitErrorRate.Reverse().Select(r => r.ToString("0.####", CultureInfo.InvariantCulture)));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"not lossless after {result.Steps} steps: {result.WrongSamples:N0} of {(long)result.Width * result.Height * result.Channels:N0} samples differ; bit error rate MSB..LSB: {planes}");
     }
 }

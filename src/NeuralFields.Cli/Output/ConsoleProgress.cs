@@ -5,7 +5,8 @@ namespace NeuralFields.Cli.Output;
 
 /// <summary>
 /// Shows training progress: a live Spectre.Console bar (step, loss, PSNR, ETA) on a terminal,
-/// plain lines about every 5% when output is redirected.
+/// plain lines about every 5% when output is redirected. Runs that check bits add the bit error
+/// rate (plain lines: per plane, MSB first).
 /// </summary>
 internal sealed class ConsoleProgress : ITrainingObserver
 {
@@ -13,6 +14,8 @@ internal sealed class ConsoleProgress : ITrainingObserver
     private ProgressTask? _task;
     private int _lastPrinted = -1;
     private int _startStep = -1;
+    private IReadOnlyList<double>? _bitErrors;
+    private bool _exactShown;
     private readonly System.Diagnostics.Stopwatch _clock = new();
 
     private ConsoleProgress(string label) => _label = label;
@@ -42,8 +45,11 @@ internal sealed class ConsoleProgress : ITrainingObserver
             _startStep = p.Step - 1;
             _clock.Start();
         }
-        string psnr = double.IsFinite(p.Psnr) ? $"{p.Psnr,6:F2} dB" : "   -- dB";
+        string psnr = double.IsFinite(p.Psnr) ? $"{p.Psnr,6:F2} dB" : double.IsPositiveInfinity(p.Psnr) ? "   inf dB" : "   -- dB";
         string text = $"{_label}  step {p.Step}/{p.TotalSteps}  loss {p.Loss:E3}  psnr {psnr}";
+        _bitErrors = p.BitErrorRates ?? _bitErrors;   // bits are checked every eval_every steps: show the latest
+        if (_bitErrors is not null)
+            text += $"  ber {_bitErrors.Average():E2} ({_bitErrors.Count(r => r == 0)}/{_bitErrors.Count} planes exact)";
         if (_task is not null)
         {
             _task.Description = Markup.Escape(text);
@@ -52,12 +58,15 @@ internal sealed class ConsoleProgress : ITrainingObserver
             return;
         }
         int interval = Math.Max(1, p.TotalSteps / 20);
-        if (p.Step == p.TotalSteps || p.Step / interval != _lastPrinted)
+        bool firstExact = !_exactShown && p.BitErrorRates is { } rates && rates.All(r => r == 0);   // a lossless run stops here
+        _exactShown |= firstExact;
+        if (p.Step == p.TotalSteps || p.Step / interval != _lastPrinted || firstExact)
         {
             _lastPrinted = p.Step / interval;
             double perStep = _clock.Elapsed.TotalSeconds / Math.Max(1, p.Step - _startStep);
             var eta = TimeSpan.FromSeconds(perStep * (p.TotalSteps - p.Step));
-            Console.WriteLine($"{text}  {p.Elapsed.TotalSeconds:F1} s  eta {eta:mm\\:ss}");
+            string planes = _bitErrors is null ? "" : "  MSB..LSB " + string.Join(" ", _bitErrors.Reverse().Select(r => r.ToString("0.####")));
+            Console.WriteLine($"{text}  {p.Elapsed.TotalSeconds:F1} s  eta {eta:mm\\:ss}{planes}");
         }
     }
 }

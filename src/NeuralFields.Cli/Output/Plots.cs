@@ -27,4 +27,29 @@ internal static class Plots
         var bytes = plot.GetImageBytes(900, 560, ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
+
+    /// <summary>
+    /// Bar chart, one labelled bar per name (<paramref name="muted"/> ones gray: the baselines); the value
+    /// axis starts just below the smallest bar, so dB differences stay visible. Written atomically.
+    /// </summary>
+    public static void Bars(string path, string title, string yLabel, IReadOnlyList<string> names, IReadOnlyList<double> values, IReadOnlyList<bool> muted)
+    {
+        var plot = new Plot();
+        var finite = values.Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
+        double top = finite.Max();
+        var bars = values.Select((v, i) => new Bar
+        {
+            Position = i,
+            Value = double.IsFinite(v) ? v : top,
+            FillColor = muted[i] ? Colors.Gray : Colors.SteelBlue,
+            Label = double.IsPositiveInfinity(v) ? "inf" : v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
+        }).ToList();
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, names.Count).Select(i => (double)i).ToArray(), names.ToArray());
+        plot.Axes.SetLimitsY(Math.Max(0, Math.Floor(finite.Min() - 2)), top + 1);
+        plot.Title(title);
+        plot.YLabel(yLabel);
+        var bytes = plot.GetImageBytes(900, 480, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
 }

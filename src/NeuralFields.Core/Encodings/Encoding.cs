@@ -21,6 +21,19 @@ public abstract class Encoding : nn.Module<Tensor, Tensor>
 
     public abstract EncodingConfig Config { get; }
 
+    /// <summary>True when <see cref="Calibrate"/> fixes constants that depend on the training coordinates.</summary>
+    public virtual bool NeedsCalibration => false;
+
+    /// <summary>
+    /// Fixes constants that depend on the coordinates the field is trained on (a normalisation scale),
+    /// once, before training. They are buffers, so checkpoints keep them and rendering at another
+    /// resolution uses the same values. Nothing to do by default.
+    /// </summary>
+    public virtual void Calibrate(Tensor trainingCoordinates) { }
+
+    /// <summary>Learning rate of this encoding's own parameters (hash tables); null uses training.learning_rate.</summary>
+    public virtual double? LearningRate => null;
+
     public sealed override Tensor forward(Tensor coordinates)
     {
         if (coordinates.dim() != 2 || coordinates.shape[1] != InputDims)

@@ -21,14 +21,7 @@ public sealed class GaussianFourierFeatures : Encoding
     }
 
     /// <summary>2π B, row-major [features, dims], as the encoding uses it.</summary>
-    public static float[] Matrix(GaussianFourierConfig config, int inputDims)
-    {
-        var random = new PortableRandom(config.Seed);
-        var values = new float[config.Features * inputDims];
-        for (int i = 0; i < values.Length; i++)
-            values[i] = (float)(2 * Math.PI * config.Sigma * random.NextGaussian());
-        return values;
-    }
+    public static float[] Matrix(GaussianFourierConfig config, int inputDims) => GaussianFourierMatrix.Build(config, inputDims);
 
     public override int OutputDims => 2 * _config.Features;
 

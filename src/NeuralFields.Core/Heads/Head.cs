@@ -10,8 +10,20 @@ public abstract class Head
 {
     public abstract Schema.Components.HeadConfig Config { get; }
 
-    /// <summary>Raw outputs the network must produce for a signal with this many channels and bits.</summary>
+    /// <summary>
+    /// Raw outputs per sample for a signal with this many channels and bits; the network gives
+    /// RawOutputs / <see cref="QueriesPerSample"/> of them per query.
+    /// </summary>
     public virtual int RawOutputs(int channels, int bitDepth) => channels;
+
+    /// <summary>Input coordinates the head adds to every query (the bit index of the paper's bit-plane form).</summary>
+    public virtual int ExtraCoordinates => 0;
+
+    /// <summary>Network queries per sample: 1, or n when each of n bit planes is its own query.</summary>
+    public virtual int QueriesPerSample => 1;
+
+    /// <summary>[N, dims] coordinates → [N·QueriesPerSample, dims + ExtraCoordinates] queries, sample-major.</summary>
+    public virtual Tensor Queries(Tensor coordinates) => coordinates.alias();
 
     /// <summary>[N, raw] → [N, channels] values in (about) [0,1].</summary>
     public abstract Tensor Values(Tensor raw);

@@ -24,10 +24,14 @@ public sealed class SineFunction : autograd.SingleTensorFunction<SineFunction>
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
     {
-        var z = ctx.get_saved_variables()[0];
+        var saved = ctx.get_saved_variables();
         double omega = (double)ctx.get_data("omega");
         // In-place ops return the same tensor: the result is the fresh product, not to be disposed here.
-        var gradient = z.mul(omega).cos_().mul_(grad).mul_(omega);
+        var gradient = saved[0].mul(omega).cos_().mul_(grad).mul_(omega);
+        // Backward runs on autograd's thread, outside every dispose scope: without these the handles leaked
+        // about 20 MB a step (SIREN 3x256 on 64x64).
+        foreach (var t in saved) t.Dispose();
+        grad.Dispose();
         return [gradient, null!];
     }
 }

@@ -19,6 +19,11 @@ public static class ComponentBuilders
         IdentityEncodingConfig c => new IdentityEncoding(c, inputDims),
         PositionalEncodingConfig c => new PositionalEncoding(c, inputDims),
         GaussianFourierConfig c => new GaussianFourierFeatures(c, inputDims),
+        ShiftedGaussianConfig c => new ShiftedGaussian(c, inputDims),
+        ShiftedTriangleConfig c => new ShiftedTriangle(c, inputDims),
+        LearnableFourierConfig c => new LearnableFourierFeatures(c, inputDims),
+        QuantizedEncodingConfig c => new QuantizedEncoding(c, inputDims, BuildEncoding(c.Inner, inputDims)),
+        HashGridConfig c => new HashGridEncoding(c, inputDims),
         _ => throw Unbuildable(config),
     };
 
@@ -27,6 +32,7 @@ public static class ComponentBuilders
     {
         ReluActivationConfig => new Relu(),
         SineActivationConfig c => new Sine(layer == 0 ? c.FirstOmega0 : c.Omega0, c.Omega0),
+        SpderActivationConfig c => new Spder(layer == 0 ? c.FirstOmega0 : c.Omega0, c.Omega0, c.Damping),
         _ => throw Unbuildable(config),
     };
 
@@ -34,13 +40,18 @@ public static class ComponentBuilders
         NetworkConfig config, int inputs, int outputs) => config switch
     {
         MlpConfig c => new Mlp(inputs, outputs, c.HiddenLayers, c.Width, layer => BuildActivation(c.Activation, layer)),
+        ProgressiveConfig c => new ProgressiveNetwork(c, inputs, outputs, layer => BuildActivation(c.Activation, layer)),
+        PolyConfig c => new PolyNetwork(c, inputs, outputs),
         _ => throw Unbuildable(config),
     };
 
-    public static Head BuildHead(HeadConfig config) => config switch
+    /// <summary>The head for a signal; bit-plane heads take its channels and bit depth.</summary>
+    public static Head BuildHead(HeadConfig config, SignalInfo signal) => config switch
     {
         LinearHeadConfig c => new LinearHead(c),
         SigmoidHeadConfig c => new SigmoidHead(c),
+        BitPlaneHeadConfig c => new BitPlaneHead(c, signal.Channels, signal.BitDepth),
+        BitPlaneCoordinateHeadConfig c => new BitPlaneHead(c, signal.Channels, signal.BitDepth),
         _ => throw Unbuildable(config),
     };
 

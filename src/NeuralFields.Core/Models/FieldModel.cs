@@ -1,5 +1,6 @@
 using NeuralFields.Core.Encodings;
 using NeuralFields.Core.Heads;
+using NeuralFields.Core.Networks;
 using NeuralFields.Schema;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,10 +20,17 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
     {
         Config = config;
         Signal = signal;
-        encoding = ComponentBuilders.BuildEncoding(config.Encoding, signal.CoordinateDims);
-        Head = ComponentBuilders.BuildHead(config.Head);
-        network = ComponentBuilders.BuildNetwork(config.Network, encoding.OutputDims, Head.RawOutputs(signal.Channels, signal.BitDepth));
+        Head = ComponentBuilders.BuildHead(config.Head, signal);
+        encoding = ComponentBuilders.BuildEncoding(config.Encoding, signal.CoordinateDims + Head.ExtraCoordinates);
+        network = ComponentBuilders.BuildNetwork(config.Network, encoding.OutputDims,
+            Head.RawOutputs(signal.Channels, signal.BitDepth) / Head.QueriesPerSample);
         RegisterComponents();
+        if (encoding.NeedsCalibration)
+        {
+            // The training grid is the signal's sample grid; a checkpoint's stored constants overwrite these.
+            using var grid = tensor(SampleGrid.Coordinates(signal.Dimensions)).reshape(-1, signal.Dimensions.Length);
+            Calibrate(grid);
+        }
     }
 
     public FieldConfig Config { get; }
@@ -35,23 +43,58 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
 
     public long ParameterCount => parameters().Sum(p => p.numel());
 
-    /// <summary>Raw network outputs for coordinates [N, dims].</summary>
-    public override Tensor forward(Tensor coordinates)
+    /// <summary>Levels of detail the network can render on their own (progressive networks); 1 for the rest.</summary>
+    public int Levels => network is ILevelledNetwork levelled ? levelled.Levels : 1;
+
+    /// <summary>
+    /// Fixes the encoding's training-grid constants (a shifted basis' normalisation) on these coordinates
+    /// [N, dims]. The constructor does it on the signal's sample grid; call it again only to train on others.
+    /// </summary>
+    public void Calibrate(Tensor coordinates)
     {
-        using var features = encoding.forward(coordinates);
-        return network.forward(features);
+        using var queries = Head.Queries(coordinates);
+        encoding.Calibrate(queries);
     }
 
-    /// <summary>Signal values in [0,1], [N, channels], evaluated in chunks without gradients.</summary>
-    public Tensor Predict(Tensor coordinates, int chunk = 65536)
+    /// <summary>
+    /// Multiplier of training.learning_rate for a named parameter: the encoding's own rate (hash
+    /// tables) relative to the base rate, 1 for everything else.
+    /// </summary>
+    public double LearningRateScale(string parameterName) =>
+        parameterName.StartsWith("encoding.", StringComparison.Ordinal) && encoding.LearningRate is double own
+            ? own / Config.Training.LearningRate
+            : 1.0;
+
+    /// <summary>Raw outputs [N, Head.RawOutputs] for coordinates [N, dims].</summary>
+    public override Tensor forward(Tensor coordinates) => Forward(coordinates, null);
+
+    /// <summary>Raw outputs of <paramref name="level"/> (1..<see cref="Levels"/>; null: the finest, the one training fits).</summary>
+    public Tensor Forward(Tensor coordinates, int? level)
+    {
+        if (level is int k && (k < 1 || k > Levels))
+            throw new ArgumentOutOfRangeException(nameof(level), $"level must be between 1 and {Levels}, got {k}");
+        // Heads that query the network several times per sample (a bit coordinate) expand here, so callers never see it.
+        using var queries = Head.Queries(coordinates);
+        using var features = encoding.forward(queries);
+        var output = level is int l && network is ILevelledNetwork levelled ? levelled.ForwardLevel(features, l) : network.forward(features);
+        if (Head.QueriesPerSample == 1) return output;
+        using (output) return output.reshape(coordinates.shape[0], -1);
+    }
+
+    /// <summary>
+    /// Signal values in [0,1], [N, channels], evaluated in chunks of about <paramref name="chunk"/> queries without
+    /// gradients, at <paramref name="level"/> of a progressive network (null: the finest).
+    /// </summary>
+    public Tensor Predict(Tensor coordinates, int chunk = 65536, int? level = null)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
-        for (long start = 0; start < coordinates.shape[0]; start += chunk)
+        long samplesPerChunk = Math.Max(1, chunk / Head.QueriesPerSample);
+        for (long start = 0; start < coordinates.shape[0]; start += samplesPerChunk)
         {
-            long length = Math.Min(chunk, coordinates.shape[0] - start);
-            using var raw = forward(coordinates.narrow(0, start, length));
+            long length = Math.Min(samplesPerChunk, coordinates.shape[0] - start);
+            using var raw = Forward(coordinates.narrow(0, start, length), level);
             parts.Add(Head.Values(raw));
         }
         return cat(parts, 0).MoveToOuterDisposeScope();

@@ -20,8 +20,18 @@ public static class Checkpoint
 {
     private static readonly byte[] Magic = "NFCKPT\0\u0001"u8.ToArray();
 
+    // An exact fit has an infinite PSNR; the curve keeps it as "Infinity" rather than failing to save.
+    private static readonly JsonSerializerOptions CurveOptions = new(ConfigJson.Options)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     public sealed record Contents(FieldModel Model, long Seed, long AdamStep, List<float[]> AdamMoments,
-        List<CurvePoint> Curve, double Seconds);
+        List<CurvePoint> Curve, double Seconds)
+    {
+        /// <summary>Bit error rates per plane so far (bit-plane heads and lossless runs); empty otherwise.</summary>
+        public List<BitErrorPoint> BitErrors { get; init; } = [];
+    }
 
     public static void Save(string path, Trainer trainer, long seed)
     {
@@ -35,7 +45,8 @@ public static class Checkpoint
             ["seed"] = seed,
             ["adam_step"] = trainer.Optimizer.Step,
             ["seconds"] = trainer.Seconds,
-            ["curve"] = JsonSerializer.SerializeToNode(trainer.Curve, ConfigJson.Options),
+            ["curve"] = JsonSerializer.SerializeToNode(trainer.Curve, CurveOptions),
+            ["bit_errors"] = JsonSerializer.SerializeToNode(trainer.BitErrors, CurveOptions),
             ["tensors"] = new JsonArray(named.Select(t => (JsonNode)new JsonObject
             {
                 ["name"] = t.Key,
@@ -97,8 +108,10 @@ public static class Checkpoint
             foreach (var p in model.parameters())
                 for (int twice = 0; twice < 2 && moments.Count < momentCount; twice++)
                     moments.Add(ReadFloats(bytes, ref offset, p.numel()));
-            var curve = header["curve"].Deserialize<List<CurvePoint>>(ConfigJson.Options) ?? [];
-            return new Contents(model, (long)header["seed"]!, (long)header["adam_step"]!, moments, curve, (double)header["seconds"]!);
+            var curve = header["curve"].Deserialize<List<CurvePoint>>(CurveOptions) ?? [];
+            var bitErrors = header["bit_errors"].Deserialize<List<BitErrorPoint>>(CurveOptions) ?? [];   // absent in older checkpoints
+            return new Contents(model, (long)header["seed"]!, (long)header["adam_step"]!, moments, curve, (double)header["seconds"]!)
+                { BitErrors = bitErrors };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException
                                       or OverflowException or NullReferenceException or FormatException)

@@ -1,7 +1,11 @@
 namespace NeuralFields.Core.Training;
 
 /// <summary>One step's report. <see cref="Psnr"/> is the full-signal PSNR when measured at this step, else the batch estimate.</summary>
-public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double Psnr, TimeSpan Elapsed);
+public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double Psnr, TimeSpan Elapsed)
+{
+    /// <summary>Bit error rate per plane (index i = bit i, 0 = LSB) when bits were checked at this step, else null.</summary>
+    public IReadOnlyList<double>? BitErrorRates { get; init; }
+}
 
 /// <summary>Receives progress; the CLI draws a bar, libraries never print.</summary>
 public interface ITrainingObserver

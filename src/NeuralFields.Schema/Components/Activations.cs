@@ -18,3 +18,21 @@ public sealed record SineActivationConfig : ActivationConfig
         Require(FirstOmega0 > 0 && double.IsFinite(FirstOmega0), path, "first_omega0", "must be a positive number", FirstOmega0);
     }
 }
+
+/// <summary>
+/// SPDER (Shah and Sitawarin 2024): sin(z)·d(z) with z = ω0 (W x + b) and the damping d(z) = √max(|z|, ε)
+/// (ε = 1e-30) or arctan(z). Initialised as SIREN (<see cref="SineActivationConfig"/>).
+/// </summary>
+public sealed record SpderActivationConfig : ActivationConfig
+{
+    public double Omega0 { get; init; } = 30;
+    public double FirstOmega0 { get; init; } = 30;
+    public SpderDamping Damping { get; init; } = SpderDamping.Sqrt;
+
+    public override void Validate(string path)
+    {
+        Require(Omega0 > 0 && double.IsFinite(Omega0), path, "omega0", "must be a positive number", Omega0);
+        Require(FirstOmega0 > 0 && double.IsFinite(FirstOmega0), path, "first_omega0", "must be a positive number", FirstOmega0);
+        Require(Enum.IsDefined(Damping), path, "damping", "must be \"sqrt\" or \"arctan\"", Damping);
+    }
+}

@@ -17,3 +17,57 @@ public sealed record MlpConfig : NetworkConfig
         Activation.Validate(path + ".activation");
     }
 }
+
+/// <summary>
+/// PINs-style progressive network (Landgraf et al. 2022; the level structure below is our reading of the
+/// abstract, the paper's details were not available). It band-encodes its own input, so pair it with
+/// encoding "none": NeRF frequencies 2^k s (s = π when <see cref="MultiplyByPi"/>), k = 0..octaves−1, are
+/// split into <see cref="Levels"/> consecutive bands, lower ones first (earlier levels get the extra octave
+/// when they do not divide evenly). Level 1 sees [x ‖ γ_1(x)] (x only with <see cref="IncludeInput"/>),
+/// level k &gt; 1 sees [h_{k−1} ‖ γ_k(x)]; each runs <see cref="LayersPerLevel"/> layers of
+/// <see cref="Width"/> units to its hidden state h_k and has its own linear head o_k. The output of
+/// level k is o_1 + … + o_k; training fits the last level only, and any level can be rendered.
+/// </summary>
+public sealed record ProgressiveConfig : NetworkConfig
+{
+    public required int Levels { get; init; }
+    public required int Octaves { get; init; }
+    public required int Width { get; init; }
+    public int LayersPerLevel { get; init; } = 1;
+    public required ActivationConfig Activation { get; init; }
+    public bool MultiplyByPi { get; init; } = true;
+    public bool IncludeInput { get; init; } = true;
+
+    public override void Validate(string path)
+    {
+        Require(Octaves is >= 1 and <= 24, path, "octaves", "must be between 1 and 24", Octaves);
+        Require(Levels >= 1 && Levels <= Octaves, path, "levels", $"must be between 1 and octaves ({Octaves})", Levels);
+        Require(Width is >= 1 and <= 16384, path, "width", "must be between 1 and 16384", Width);
+        Require(LayersPerLevel is >= 1 and <= 16, path, "layers_per_level", "must be between 1 and 16", LayersPerLevel);
+        Activation.Validate(path + ".activation");
+    }
+
+    /// <summary>How many octaves each level adds, lowest band first.</summary>
+    public int[] OctavesPerLevel() =>
+        Enumerable.Range(0, Levels).Select(l => Octaves / Levels + (l < Octaves % Levels ? 1 : 0)).ToArray();
+}
+
+/// <summary>
+/// Poly-INR (Singh et al. 2023) for one signal: no encoding, h_0 = σ(W_0 A_0 x̃) and
+/// h_i = σ(W_i (h_{i−1} ⊙ A_i x̃)) for i = 1..<see cref="Levels"/>, with x̃ = [x, 1], a learnable affine map
+/// A_i per level (free parameters here, not the GAN's style outputs), σ = LeakyReLU(<see cref="NegativeSlope"/>),
+/// then a linear output. Every level raises the polynomial degree in x by one.
+/// </summary>
+public sealed record PolyConfig : NetworkConfig
+{
+    public required int Levels { get; init; }
+    public required int Width { get; init; }
+    public double NegativeSlope { get; init; } = 0.2;
+
+    public override void Validate(string path)
+    {
+        Require(Levels is >= 0 and <= 64, path, "levels", "must be between 0 and 64", Levels);
+        Require(Width is >= 1 and <= 16384, path, "width", "must be between 1 and 16384", Width);
+        Require(NegativeSlope is >= 0 and < 1 && double.IsFinite(NegativeSlope), path, "negative_slope", "must be in [0, 1)", NegativeSlope);
+    }
+}

@@ -1,0 +1,44 @@
+using NeuralFields.Kernels.Encodings;
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+
+namespace NeuralFields.Kernels.Fused;
+
+/// <summary>
+/// A trained field as the fused rendering kernel takes it: the encoding (config and data), an MLP's
+/// shape and flat parameters (see <see cref="MlpShape"/>), its activation and a plain head. Built from a
+/// checkpoint's FieldModel by NeuralFields.Backends; nothing here depends on TorchSharp.
+/// </summary>
+public sealed record FusedField(EncodingSpec Encoding, MlpConfig Network, int Outputs, float[] Parameters, HeadConfig Head)
+{
+    /// <summary>Whether the fused kernel can render a model with these components; <paramref name="reason"/> says why not.</summary>
+    public static bool IsSupported(FieldConfig config, out string reason)
+    {
+        if (!EncodingSpec.IsSupported(config.Encoding, out reason)) return false;
+        reason = config.Network switch
+        {
+            MlpConfig { Activation: ReluActivationConfig or SineActivationConfig or SpderActivationConfig } => "",
+            MlpConfig m => $"the fused kernel has no '{ComponentRegistry.Describe(m.Activation).Name}' activation",
+            var n => $"the fused kernel renders MLPs, not the '{ComponentRegistry.Describe(n).Name}' network",
+        };
+        if (reason.Length > 0) return false;
+        reason = config.Head is LinearHeadConfig or SigmoidHeadConfig ? ""
+            : $"the fused kernel has plain heads (linear, sigmoid), not '{ComponentRegistry.Describe(config.Head).Name}'";
+        return reason.Length == 0;
+    }
+
+    /// <summary>The kernel's view of the network; checks that the parameters fit it.</summary>
+    public MlpShape Shape(int encodedWidth)
+    {
+        var (first, omega) = Network.Activation switch
+        {
+            SineActivationConfig s => ((float)s.FirstOmega0, (float)s.Omega0),
+            SpderActivationConfig s => ((float)s.FirstOmega0, (float)s.Omega0),
+            _ => (1f, 1f),
+        };
+        var shape = new MlpShape(encodedWidth, Network.Width, Network.HiddenLayers, Outputs, first, omega);
+        if (Parameters.LongLength != shape.ParameterCount)
+            throw new ConfigException($"the network has {Parameters.LongLength} parameters, not the {shape.ParameterCount} its shape needs");
+        return shape;
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using NeuralFields.Codec.Decoder;
+using NeuralFields.Codec.Modalities;
+using NeuralFields.Schema;
+
+namespace NeuralFields.Cli.Commands;
+
+/// <summary>`nf decompress FILE.nf -o OUTPUT`: decode a neural file with the portable decoder and write the signal in its native form.</summary>
+internal static class DecompressCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A neural file (.nf) written by `nf compress`" };
+        var output = new Option<FileInfo>("--out", "-o") { Description = "Output file (images: PNG at the source's bit depth and channels)", Required = true };
+        var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse files that declare more grid points (pixels) than this", DefaultValueFactory = _ => DecodeLimits.DefaultMaxGridPoints };
+        var command = new Command("decompress", "Decode a neural file (bit-exact on every machine) and write the signal") { file, output, maxPixels };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var path = parse.GetValue(file)!.FullName;
+            var target = parse.GetValue(output)!.FullName;
+            var bytes = NeuralFileReader.LoadBytes(path);
+            var parsed = NeuralFileReader.Read(bytes, new DecodeLimits(parse.GetValue(maxPixels)));
+            var writer = ModalityRegistry.ForName(parsed.Header.Signal.Modality);   // before decoding: no writer, no work
+            var decoded = FieldDecoder.Decode(parsed);
+            writer.Write(target, decoded);
+            var s = decoded.Info;
+            Console.WriteLine($"{Path.GetFileName(path)} -> {target}: {string.Join("x", s.Dimensions.Reverse())} {s.Modality}, {s.Channels} channel(s), {s.BitDepth}-bit" +
+                (parsed.Header.Lossless ? ", lossless" : ""));
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using NeuralFields.Codec.Decoder;
+using NeuralFields.Codec.Decoder.Quantization;
+
+namespace NeuralFields.Cli.Commands;
+
+/// <summary>`nf info FILE.nf`: what a neural file holds, read from its header (checksums verified, nothing decoded).</summary>
+internal static class InfoCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A neural file (.nf)" };
+        var command = new Command("info", "Describe a neural file: modality, shape, bit depth, size, bits per sample, quantisation, config, versions") { file };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var path = parse.GetValue(file)!.FullName;
+            var header = NeuralFileReader.ReadHeader(NeuralFileReader.LoadBytes(path));
+            Console.Write(Describe(Path.GetFileName(path), header));
+            return 0;
+        }));
+        return command;
+    }
+
+    public static string Describe(string name, NeuralFileHeader h)
+    {
+        var s = h.Signal;
+        string point = s.Modality == "image" ? "pixel" : "point";
+        string shape = s.Modality == "image" && s.Dimensions.Length == 2
+            ? $"{s.Dimensions[1]} x {s.Dimensions[0]} (width x height)"
+            : string.Join(" x ", s.Dimensions) + " (slowest axis first)";
+        var text = new StringBuilder();
+        void Line(string key, string value) => text.AppendLine(CultureInfo.InvariantCulture, $"{key,-12}{value}");
+        Line("file", $"{name} ({h.FileBytes:N0} bytes)");
+        Line("format", $".nf version {h.FormatVersion}, decoder version {h.DecoderVersion}");
+        Line("modality", s.Modality);
+        Line("shape", $"{shape}, {s.Channels} channel(s), {s.BitDepth}-bit samples");
+        Line("mode", h.Residual is { } p ? $"lossless (model + residual, {p} prediction)" : "lossy");
+        Line("rate", string.Create(CultureInfo.InvariantCulture, $"{h.BitsPerGridPoint:F4} bits per {point}, {h.BitsPerSample:F4} bits per sample"));
+        Line("parts", $"header {h.HeaderBytes + NeuralFileFormat.PreambleBytes + 8:N0} B, weights {h.WeightBytes:N0} B, residual {h.ResidualBytes:N0} B");
+        Line("parameters", $"{h.Parameters:N0} in {h.Tensors.Count} tensors");
+        foreach (var t in h.Tensors)
+            Line("", $"{t.Name} [{string.Join("x", t.Shape)}] {t.Bits}-bit, {(t.Granularity == QuantizationGranularity.Row ? "step per row" : "one step")}");
+        Line("config", h.ConfigJson);
+        return text.ToString();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Buffers;
+
+namespace NeuralFields.Codec.Decoder.Entropy;
+
+/// <summary>
+/// Binary arithmetic (range) coder, encoding side: a 32-bit range split in proportion to each bit's
+/// modelled probability, renormalised a byte at a time. A carry out of the 32-bit low end is resolved
+/// by holding back the last byte and any run of 0xFF bytes after it (<see cref="ShiftLow"/>).
+/// <see cref="RangeDecoder"/> mirrors every step.
+/// </summary>
+public sealed class RangeEncoder
+{
+    internal const uint Top = 1u << 24;
+
+    private readonly ArrayBufferWriter<byte> _output = new();
+    private ulong _low;
+    private uint _range = uint.MaxValue;
+    private byte _cache;
+    private long _cacheSize = 1;
+    private bool _finished;
+
+    public void Encode(ref BitModel model, int bit)
+    {
+        uint bound = (_range >> 16) * model.P0;
+        if (bit == 0)
+        {
+            _range = bound;
+        }
+        else
+        {
+            _low += bound;
+            _range -= bound;
+        }
+        model.Update(bit);
+        Normalize();
+    }
+
+    /// <summary>A bit with probability exactly ½ and no model (low bits of large numbers).</summary>
+    public void EncodeEqual(int bit)
+    {
+        _range >>= 1;
+        if (bit != 0) _low += _range;
+        Normalize();
+    }
+
+    /// <summary>Flushes the final state and returns the stream.</summary>
+    public byte[] Finish()
+    {
+        if (!_finished)
+        {
+            for (int i = 0; i < 5; i++) ShiftLow();
+            _finished = true;
+        }
+        return _output.WrittenSpan.ToArray();
+    }
+
+    private void Normalize()
+    {
+        while (_range < Top)
+        {
+            _range <<= 8;
+            ShiftLow();
+        }
+    }
+
+    private void ShiftLow()
+    {
+        if ((uint)_low < 0xFF000000u || (_low >> 32) != 0)
+        {
+            byte carry = (byte)(_low >> 32);
+            byte pending = _cache;
+            do
+            {
+                Put((byte)(pending + carry));
+                pending = 0xFF;
+            } while (--_cacheSize != 0);
+            _cache = (byte)(_low >> 24);
+        }
+        _cacheSize++;
+        _low = (_low & 0x00FF_FFFF) << 8;
+    }
+
+    private void Put(byte value)
+    {
+        _output.GetSpan(1)[0] = value;
+        _output.Advance(1);
+    }
+}

@@ -1,0 +1,37 @@
+using NeuralFields.Codec.Decoder.Inference;
+using NeuralFields.Schema;
+
+namespace NeuralFields.Codec.Decoder;
+
+/// <summary>Integer samples of a decoded field, grid order with channels interleaved, at the source's bit depth.</summary>
+public sealed record DecodedSignal(SignalInfo Info, ushort[] Samples);
+
+/// <summary>
+/// Decodes a neural file: dequantise every tensor (q · step in float32), evaluate the network on the
+/// signal's sample grid, round to integers and, for lossless files, add the residual. The result
+/// depends only on the file's bytes.
+/// </summary>
+public static class FieldDecoder
+{
+    public static DecodedSignal Decode(byte[] file, DecodeLimits? limits = null) => Decode(NeuralFileReader.Read(file, limits));
+
+    public static DecodedSignal Decode(NeuralFile file)
+    {
+        var signal = file.Header.Signal;
+        var predicted = Evaluator(file).Integers();
+        var samples = new ushort[predicted.Length];
+        int max = signal.MaxValue;
+        for (int i = 0; i < samples.Length; i++)
+        {
+            int value = predicted[i] + (file.Residual?[i] ?? 0);
+            if (value < 0 || value > max)
+                throw new NeuralFileException("the file is damaged: its residual takes a sample out of range");
+            samples[i] = (ushort)value;
+        }
+        return new DecodedSignal(signal, samples);
+    }
+
+    /// <summary>The network of the file with its dequantised weights.</summary>
+    public static FieldEvaluator Evaluator(NeuralFile file) =>
+        new(file.Header.Config, file.Header.Signal, file.Tensors.ToDictionary(t => t.Name, t => t.Dequantize()));
+}

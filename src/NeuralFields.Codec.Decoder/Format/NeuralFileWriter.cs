@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using NeuralFields.Codec.Decoder.Entropy;
+using NeuralFields.Codec.Decoder.Inference;
+using NeuralFields.Codec.Decoder.Quantization;
+using NeuralFields.Schema;
+
+namespace NeuralFields.Codec.Decoder;
+
+/// <summary>Writes the .nf container (docs/format.md): preamble, header, header CRC, weight stream, residual stream, stream CRC.</summary>
+public static class NeuralFileWriter
+{
+    /// <summary>
+    /// The bytes of a file holding <paramref name="tensors"/> (in <see cref="ModelLayout.Tensors"/> order)
+    /// and, when given, the lossless residual (source − decoded, grid order, channels interleaved),
+    /// coded with whichever prediction gives the smallest stream.
+    /// </summary>
+    public static byte[] Write(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors, int[]? residual = null)
+    {
+        CheckTensors(signal, config, tensors);
+        var weights = new RangeEncoder();
+        TensorCoding.Encode(weights, tensors);
+        var weightStream = weights.Finish();
+        ResidualPrediction? prediction = null;
+        byte[] residualStream = [];
+        if (residual is not null)
+        {
+            if (residual.Length != signal.SampleCount * signal.Channels)
+                throw new ArgumentException("the residual must have one value per sample");
+            (var p, residualStream) = ResidualCoding.EncodeBest(residual, signal.Dimensions[^1], signal.Channels);
+            prediction = p;
+        }
+
+        var header = new ArrayBufferWriter<byte>();
+        WriteHeader(header, signal, config, tensors, prediction, weightStream.Length, residualStream.Length);
+
+        var file = new ArrayBufferWriter<byte>();
+        file.Write(NeuralFileFormat.Magic);
+        U16(file, NeuralFileFormat.FormatVersion);
+        U16(file, NeuralFileFormat.DecoderVersion);
+        U32(file, (uint)header.WrittenCount);
+        file.Write(header.WrittenSpan);
+        U32(file, Crc32.HashToUInt32(file.WrittenSpan));
+        int streams = file.WrittenCount;
+        file.Write(weightStream);
+        file.Write(residualStream);
+        U32(file, Crc32.HashToUInt32(file.WrittenSpan[streams..]));
+        return file.WrittenSpan.ToArray();
+    }
+
+    private static void WriteHeader(ArrayBufferWriter<byte> w, SignalInfo signal, FieldConfig config,
+        IReadOnlyList<QuantizedTensor> tensors, ResidualPrediction? prediction, int weightBytes, int residualBytes)
+    {
+        Ascii(w, signal.Modality);
+        U8(w, signal.Dimensions.Length);
+        foreach (int d in signal.Dimensions) U32(w, (uint)d);
+        U8(w, signal.Channels);
+        U8(w, signal.BitDepth);
+        U8(w, prediction is null ? 0 : NeuralFileFormat.LosslessFlag);
+        U8(w, (int)(prediction ?? 0));
+        var json = Encoding.UTF8.GetBytes(ModelConfigText.Write(config));
+        if (json.Length > NeuralFileFormat.MaxConfigBytes) throw new NeuralFieldsException("the model config is too long for a neural file");
+        U32(w, (uint)json.Length);
+        w.Write(json);
+        U16(w, tensors.Count);
+        foreach (var t in tensors)                                 // names and shapes follow from the config: not stored
+        {
+            U8(w, t.Bits);
+            U8(w, (int)t.Granularity);
+            foreach (float step in t.Steps)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(w.GetSpan(4), step);
+                w.Advance(4);
+            }
+        }
+        U32(w, (uint)weightBytes);
+        U32(w, (uint)residualBytes);
+        if (w.WrittenCount > NeuralFileFormat.MaxHeaderBytes) throw new NeuralFieldsException("the neural-file header is too long");
+    }
+
+    /// <summary>The writer refuses what the reader would refuse, so every file it makes can be read back.</summary>
+    private static void CheckTensors(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors)
+    {
+        if (signal.Modality.Length is 0 or > NeuralFileFormat.MaxModalityLength || !signal.Modality.All(NeuralFileReader.IsModalityChar))
+            throw new ArgumentException($"modality '{signal.Modality}' is not a short lower-case name");
+        if (signal.Dimensions.Length is 0 or > NeuralFileFormat.MaxRank || signal.Dimensions.Any(d => d < 1)
+            || signal.Channels is < 1 or > NeuralFileFormat.MaxChannels || signal.BitDepth is < 1 or > NeuralFileFormat.MaxSampleBits)
+            throw new ArgumentException("the signal's shape, channels or bit depth cannot be stored");
+        var expected = ModelLayout.Tensors(config, signal);
+        if (expected.Count != tensors.Count || expected.Zip(tensors).Any(p => p.First.Name != p.Second.Name || !p.First.Shape.SequenceEqual(p.Second.Shape)))
+            throw new ArgumentException("the tensors do not match the layout the config needs: " +
+                string.Join(", ", expected.Select(e => $"{e.Name}[{string.Join("x", e.Shape)}]")));
+        foreach (var t in tensors)
+            if (t.Steps.Any(s => !float.IsFinite(s) || s < 0) || t.Values.Any(v => Math.Abs(v) > t.MaxLevel))
+                throw new ArgumentException($"{t.Name}: steps must be finite and non-negative, values within the bit width");
+    }
+
+    private static void Ascii(ArrayBufferWriter<byte> w, string text)
+    {
+        U8(w, text.Length);
+        w.Write(Encoding.ASCII.GetBytes(text));
+    }
+
+    private static void U8(ArrayBufferWriter<byte> w, int v)
+    {
+        w.GetSpan(1)[0] = checked((byte)v);
+        w.Advance(1);
+    }
+
+    private static void U16(ArrayBufferWriter<byte> w, int v)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(w.GetSpan(2), checked((ushort)v));
+        w.Advance(2);
+    }
+
+    private static void U32(ArrayBufferWriter<byte> w, uint v)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(w.GetSpan(4), v);
+        w.Advance(4);
+    }
+}

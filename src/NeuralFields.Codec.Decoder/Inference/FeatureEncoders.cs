@@ -1,0 +1,143 @@
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+
+namespace NeuralFields.Codec.Decoder.Inference;
+
+/// <summary>
+/// An encoding evaluated on a block of q queries, feature-major: input [dims][q] → output [features][q].
+/// The feature order is the TorchSharp encoding's, so stored weights line up.
+/// </summary>
+internal abstract class FeatureEncoder(int inputDims, int outputs)
+{
+    public int InputDims { get; } = inputDims;
+
+    public int Outputs { get; } = outputs;
+
+    public abstract void Encode(ReadOnlySpan<float> input, int q, Span<float> output);
+
+    public static FeatureEncoder Create(EncodingConfig config, int inputDims, IReadOnlyDictionary<string, float[]> tensors) => config switch
+    {
+        IdentityEncodingConfig => new IdentityEncoder(inputDims),
+        PositionalEncodingConfig c => new PositionalEncoder(c, inputDims),
+        GaussianFourierConfig c => new FourierEncoder(c, inputDims),
+        HashGridConfig c => new HashGridEncoder(c, inputDims, tensors["encoding.table"]),
+        _ => throw new NeuralFieldsException($"the neural-file decoder cannot compute {ModelLayout.Describe(config)}"),
+    };
+}
+
+internal sealed class IdentityEncoder(int dims) : FeatureEncoder(dims, dims)
+{
+    public override void Encode(ReadOnlySpan<float> input, int q, Span<float> output) => input[..(InputDims * q)].CopyTo(output);
+}
+
+/// <summary>[x, then per octave k: sin(f_k x_d) for every d, cos(f_k x_d) for every d], f_k = 2^k·(π or 1) in float32.</summary>
+internal sealed class PositionalEncoder : FeatureEncoder
+{
+    private readonly PositionalEncodingConfig _config;
+    private readonly float[] _frequencies;
+
+    public PositionalEncoder(PositionalEncodingConfig config, int dims)
+        : base(dims, ModelLayout.EncodingOutputs(config, dims))
+    {
+        _config = config;
+        double scale = config.MultiplyByPi ? Math.PI : 1.0;
+        _frequencies = Enumerable.Range(0, config.Octaves).Select(k => (float)((double)(1L << k) * scale)).ToArray();
+    }
+
+    public override void Encode(ReadOnlySpan<float> input, int q, Span<float> output)
+    {
+        int row = 0;
+        if (_config.IncludeInput)
+        {
+            input[..(InputDims * q)].CopyTo(output);
+            row = InputDims;
+        }
+        foreach (float f in _frequencies)
+        {
+            for (int d = 0; d < InputDims; d++, row++)
+                Kernels.Map(input.Slice(d * q, q), output.Slice(row * q, q), x => Kernels.Sin(x * f));
+            for (int d = 0; d < InputDims; d++, row++)
+                Kernels.Map(input.Slice(d * q, q), output.Slice(row * q, q), x => Kernels.Cos(x * f));
+        }
+    }
+}
+
+/// <summary>[cos(2πBx) for every feature, sin(2πBx) for every feature], phase summed over dims in order.</summary>
+internal sealed class FourierEncoder : FeatureEncoder
+{
+    private readonly float[] _matrix;
+    private readonly int _features;
+
+    public FourierEncoder(GaussianFourierConfig config, int dims) : base(dims, 2 * config.Features)
+    {
+        _features = config.Features;
+        _matrix = GaussianFourierMatrix.Build(config, dims);
+    }
+
+    public override void Encode(ReadOnlySpan<float> input, int q, Span<float> output)
+    {
+        Span<float> phase = q <= 4096 ? stackalloc float[q] : new float[q];
+        for (int f = 0; f < _features; f++)
+        {
+            phase.Clear();
+            for (int d = 0; d < InputDims; d++)
+                Kernels.MultiplyAdd(phase, input.Slice(d * q, q), _matrix[f * InputDims + d]);
+            Kernels.Map(phase, output.Slice(f * q, q), Kernels.Cos);
+            Kernels.Map(phase, output.Slice((_features + f) * q, q), Kernels.Sin);
+        }
+    }
+}
+
+/// <summary>Multiresolution hash encoding: per level, Σ over the 2^d corners (in corner order) of weight × table entry.</summary>
+internal sealed class HashGridEncoder : FeatureEncoder
+{
+    private readonly HashGridLevel[] _levels;
+    private readonly int _features;
+    private readonly float[] _table;
+
+    public HashGridEncoder(HashGridConfig config, int dims, float[] table) : base(dims, config.NLevels * config.NFeaturesPerLevel)
+    {
+        _levels = HashGridLevel.For(config, dims);
+        _features = config.NFeaturesPerLevel;
+        _table = table;
+    }
+
+    public override void Encode(ReadOnlySpan<float> input, int q, Span<float> output)
+    {
+        int dims = InputDims, corners = 1 << dims;
+        Span<uint> cell = stackalloc uint[3];
+        Span<float> frac = stackalloc float[3];
+        Span<uint> vertex = stackalloc uint[3];
+        for (int l = 0; l < _levels.Length; l++)
+        {
+            var level = _levels[l];
+            for (int j = 0; j < q; j++)
+            {
+                for (int d = 0; d < dims; d++)
+                {
+                    float position = HashGridLevel.Position(input[d * q + j], level.Scale);
+                    float floor = MathF.Floor(position);
+                    cell[d] = (uint)floor;
+                    frac[d] = position - floor;
+                }
+                for (int c = 0; c < corners; c++)
+                {
+                    float w = 1f;
+                    for (int d = 0; d < dims; d++)
+                    {
+                        bool upper = ((c >> d) & 1) != 0;
+                        vertex[d] = cell[d] + (upper ? 1u : 0u);
+                        w *= upper ? frac[d] : 1f - frac[d];
+                    }
+                    int entry = level.Index(vertex[0], vertex[1], vertex[2]) * _features;
+                    for (int f = 0; f < _features; f++)
+                    {
+                        ref float target = ref output[(l * _features + f) * q + j];
+                        float term = w * _table[entry + f];
+                        target = c == 0 ? term : target + term;
+                    }
+                }
+            }
+        }
+    }
+}

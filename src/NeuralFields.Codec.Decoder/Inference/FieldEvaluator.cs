@@ -1,0 +1,207 @@
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+
+namespace NeuralFields.Codec.Decoder.Inference;
+
+/// <summary>
+/// The field of a neural file, computed in a fixed order in float32: queries are built per block of
+/// samples, encoded, passed through each linear layer (z_o = Σ_i W[o,i]·x_i summed in i order, then + b_o)
+/// and its activation, and mapped by the head to integer samples. Blocks are independent, so running
+/// them in parallel changes nothing in the result.
+/// </summary>
+public sealed class FieldEvaluator
+{
+    private const int BlockSamples = 256;
+
+    private readonly SignalInfo _signal;
+    private readonly HeadConfig _head;
+    private readonly FeatureEncoder _encoder;
+    private readonly (float[] Weight, float[] Bias, int Inputs, int Outputs)[] _layers;
+    private readonly ActivationConfig _activation;
+    private readonly float _firstOmega, _omega;
+    private readonly int _queries;
+    private readonly int _maxWidth;
+
+    /// <summary>Builds the evaluator from dequantised tensors named as in <see cref="ModelLayout.Tensors"/>.</summary>
+    public FieldEvaluator(FieldConfig config, SignalInfo signal, IReadOnlyDictionary<string, float[]> tensors)
+    {
+        var layout = ModelLayout.Tensors(config, signal);
+        foreach (var (name, shape) in layout)
+            if (!tensors.TryGetValue(name, out var values) || values.LongLength != shape.Aggregate(1L, (a, d) => a * d))
+                throw new ArgumentException($"tensor {name} is missing or has the wrong size");
+        _signal = signal;
+        _head = config.Head;
+        _queries = ModelLayout.QueriesPerSample(config.Head, signal);
+        _encoder = FeatureEncoder.Create(config.Encoding, ModelLayout.InputDims(config.Head, signal), tensors);
+        var mlp = (MlpConfig)config.Network;
+        _activation = mlp.Activation;
+        if (mlp.Activation is SineActivationConfig sine)
+            (_firstOmega, _omega) = ((float)sine.FirstOmega0, (float)sine.Omega0);
+        int width = _encoder.Outputs;
+        _layers = new (float[], float[], int, int)[mlp.HiddenLayers + 1];
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            int outputs = i == mlp.HiddenLayers ? ModelLayout.OutputsPerQuery(config.Head, signal) : mlp.Width;
+            _layers[i] = (tensors[$"network.layers.{i}.weight"], tensors[$"network.layers.{i}.bias"], width, outputs);
+            width = outputs;
+        }
+        _maxWidth = Math.Max(Math.Max(_encoder.Outputs, _encoder.InputDims), _layers.Max(l => l.Outputs));
+    }
+
+    public SignalInfo Signal => _signal;
+
+    /// <summary>Integer samples of the whole grid, [points, channels] in grid order.</summary>
+    public int[] Integers()
+    {
+        var result = new int[_signal.SampleCount * _signal.Channels];
+        ForEachBlock((first, count, scratch) => Block(first, count, scratch, result.AsSpan((int)(first * _signal.Channels), count * _signal.Channels), null));
+        return result;
+    }
+
+    /// <summary>
+    /// The field's values in [0,1] before rounding to integers (what the TorchSharp model's Predict gives:
+    /// linear and sigmoid heads unclamped, bit-plane heads integer/(2^n − 1)).
+    /// </summary>
+    public float[] Values()
+    {
+        var result = new float[_signal.SampleCount * _signal.Channels];
+        ForEachBlock((first, count, scratch) => Block(first, count, scratch, null, result.AsSpan((int)(first * _signal.Channels), count * _signal.Channels)));
+        return result;
+    }
+
+    /// <summary>The integer a value in [0,1] becomes: NaN → 0, clamp, v·(2^n − 1) in float32, round half to even.</summary>
+    public static int Quantize(float value, int maxValue)
+    {
+        float v = float.IsNaN(value) ? 0f : Math.Clamp(value, 0f, 1f);
+        float scaled = v * maxValue;
+        return (int)Math.Round(scaled, MidpointRounding.ToEven);
+    }
+
+    /// <summary>
+    /// The bit coordinates of the bit-plane head's queries, as torch.linspace(−1, 1, n) computes them in
+    /// float32: the first half counts up from −1, the second half down from 1.
+    /// </summary>
+    public static float BitCoordinate(int bit, int bits)
+    {
+        if (bits == 1) return -1f;
+        float step = 2f / (bits - 1);
+        return bit < bits / 2 ? -1f + step * bit : 1f - step * (bits - 1 - bit);
+    }
+
+    private sealed class Scratch(int inputs, int width, int outputs, int queries)
+    {
+        public readonly float[] Input = new float[inputs * queries];
+        public readonly float[] A = new float[width * queries];
+        public readonly float[] B = new float[width * queries];
+        public readonly int[] Sample = new int[outputs];
+    }
+
+    private void ForEachBlock(Action<long, int, Scratch> body)
+    {
+        long points = _signal.SampleCount;
+        long blocks = (points + BlockSamples - 1) / BlockSamples;
+        Parallel.For(0L, blocks,
+            () => new Scratch(_encoder.InputDims, _maxWidth, _signal.Channels, BlockSamples * _queries),
+            (block, _, scratch) =>
+            {
+                long first = block * BlockSamples;
+                body(first, (int)Math.Min(BlockSamples, points - first), scratch);
+                return scratch;
+            },
+            _ => { });
+    }
+
+    /// <summary>Samples [first, first + count): integers into <paramref name="integers"/> or values into <paramref name="values"/>.</summary>
+    private void Block(long first, int count, Scratch scratch, Span<int> integers, Span<float> values)
+    {
+        int q = count * _queries;
+        FillQueries(first, count, q, scratch.Input);
+        _encoder.Encode(scratch.Input, q, scratch.A);
+        float[] x = scratch.A, y = scratch.B;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            var (weight, bias, inputs, outputs) = _layers[l];
+            for (int o = 0; o < outputs; o++)
+            {
+                var acc = y.AsSpan(o * q, q);
+                acc.Clear();
+                for (int i = 0; i < inputs; i++)
+                    Kernels.MultiplyAdd(acc, x.AsSpan(i * q, q), weight[o * inputs + i]);
+                Kernels.AddScalar(acc, bias[o]);
+                if (l < _layers.Length - 1)
+                {
+                    if (_activation is SineActivationConfig) Kernels.Sine(acc, l == 0 ? _firstOmega : _omega);
+                    else Kernels.Relu(acc);
+                }
+            }
+            (x, y) = (y, x);
+        }
+        MapHead(x, q, count, integers, values);
+    }
+
+    /// <summary>Query coordinates feature-major [dims][q]: x first (the fastest axis), then y, …, then the bit coordinate.</summary>
+    private void FillQueries(long first, int count, int q, float[] input)
+    {
+        var dims = _signal.Dimensions;
+        int rank = dims.Length;
+        Span<long> index = stackalloc long[rank];
+        long rest = first;
+        for (int axis = rank - 1; axis >= 0; axis--)
+        {
+            index[axis] = rest % dims[axis];
+            rest /= dims[axis];
+        }
+        for (int s = 0; s < count; s++)
+        {
+            for (int k = 0; k < rank; k++)
+            {
+                int axis = rank - 1 - k;
+                float coordinate = SampleGrid.Coordinate(index[axis], dims[axis]);
+                for (int b = 0; b < _queries; b++) input[k * q + s * _queries + b] = coordinate;
+            }
+            if (_head is BitPlaneCoordinateHeadConfig)
+                for (int b = 0; b < _queries; b++) input[rank * q + s * _queries + b] = BitCoordinate(b, _queries);
+            for (int axis = rank - 1; axis >= 0; axis--)
+            {
+                if (++index[axis] < dims[axis]) break;
+                index[axis] = 0;
+            }
+        }
+    }
+
+    /// <summary>Raw outputs [outputs][q] → per sample integers (and optionally values).</summary>
+    private void MapHead(float[] raw, int q, int count, Span<int> integers, Span<float> values)
+    {
+        int channels = _signal.Channels, bits = _signal.BitDepth, max = _signal.MaxValue;
+        for (int s = 0; s < count; s++)
+            for (int c = 0; c < channels; c++)
+            {
+                int at = s * channels + c;
+                switch (_head)
+                {
+                    case BitPlaneHeadConfig:
+                    case BitPlaneCoordinateHeadConfig:
+                        int sample = 0;
+                        for (int bit = 0; bit < bits; bit++)
+                        {
+                            float logit = _head is BitPlaneHeadConfig ? raw[(bit * channels + c) * q + s] : raw[c * q + s * bits + bit];
+                            if (logit > 0f) sample |= 1 << bit;
+                        }
+                        if (!integers.IsEmpty) integers[at] = sample;
+                        if (!values.IsEmpty) values[at] = sample * (1f / max);
+                        break;
+                    default:
+                        float z = raw[c * q + s];
+                        float v = _head switch
+                        {
+                            SigmoidHeadConfig => Kernels.Sigmoid(z),
+                            LinearHeadConfig { Centered: true } => (z + 1f) * 0.5f,
+                            _ => z,
+                        };
+                        if (!integers.IsEmpty) integers[at] = Quantize(v, max);
+                        if (!values.IsEmpty) values[at] = v;
+                        break;
+                }
+            }
+    }
+}

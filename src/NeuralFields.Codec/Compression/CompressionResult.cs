@@ -1,0 +1,10 @@
+using NeuralFields.Codec.Decoder;
+
+namespace NeuralFields.Codec.Compression;
+
+/// <summary>A finished neural file and what it cost and achieved, measured on what the portable decoder produces.</summary>
+public sealed record CompressionResult(
+    byte[] File, NeuralFileHeader Header, double Psnr, double PsnrFloat, int Steps, int QatSteps, double Seconds, bool ReachedLosslessInTraining)
+{
+    public double BitsPerGridPoint => Header.BitsPerGridPoint;
+}

@@ -1,0 +1,30 @@
+using NeuralFields.Codec.Decoder;
+using NeuralFields.Schema;
+using NeuralFields.Signals.Image;
+
+namespace NeuralFields.Codec.Modalities;
+
+/// <summary>Integer samples of a source file, grid order with channels interleaved.</summary>
+public sealed record LoadedSignal(SignalInfo Info, ushort[] Samples);
+
+/// <summary>How sources are read (what applies depends on the modality).</summary>
+public sealed record LoadOptions(AlphaMode Alpha = AlphaMode.Keep, long MaxPoints = ImageFile.DefaultMaxPixels);
+
+/// <summary>
+/// One kind of signal a neural file can hold: which source files it reads, and how a decoded signal
+/// is written back in its native form. The modality's <see cref="Name"/> is stored in every file.
+/// </summary>
+public interface IModality
+{
+    string Name { get; }
+
+    /// <summary>Source file extensions, lower case with the dot.</summary>
+    IReadOnlyList<string> Extensions { get; }
+
+    /// <summary>Extension of the decoded output (".png").</summary>
+    string OutputExtension { get; }
+
+    LoadedSignal Load(string path, LoadOptions options);
+
+    void Write(string path, DecodedSignal signal);
+}

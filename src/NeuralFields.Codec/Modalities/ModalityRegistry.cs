@@ -1,0 +1,23 @@
+using NeuralFields.Schema;
+
+namespace NeuralFields.Codec.Modalities;
+
+/// <summary>The modalities neural files support; audio and 3D fields join this list with their writers.</summary>
+public static class ModalityRegistry
+{
+    public static IReadOnlyList<IModality> All { get; } = [new ImageModality()];
+
+    /// <summary>The modality that reads this source file, by extension; null when none does.</summary>
+    public static IModality? ForFile(string path)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        return All.FirstOrDefault(m => m.Extensions.Contains(extension));
+    }
+
+    public static IModality ForSource(string path) => ForFile(path)
+        ?? throw new NeuralFieldsException($"{path}: no neural-file modality reads '{Path.GetExtension(path)}' files (known: {string.Join(", ", All.SelectMany(m => m.Extensions))})");
+
+    /// <summary>The writer for a modality stored in a file.</summary>
+    public static IModality ForName(string name) => All.FirstOrDefault(m => m.Name == name)
+        ?? throw new NeuralFieldsException($"this nf cannot write decoded '{name}' signals (it writes: {string.Join(", ", All.Select(m => m.Name))})");
+}

@@ -1,0 +1,50 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Core.Encodings.HashGrid;
+
+/// <summary>
+/// The hash grid as one autograd node: forward and backward run <see cref="HashGridKernels"/> on the
+/// tensors' memory. Coordinates get no gradient (they are data, never trained).
+/// </summary>
+public sealed class HashGridFunction : autograd.SingleTensorFunction<HashGridFunction>
+{
+    public override string Name => "NeuralFieldsHashGrid";
+
+    public static Tensor Apply(HashGridLayout layout, Tensor coordinates, Tensor table) => apply(layout, coordinates, table);
+
+    public override unsafe Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var layout = (HashGridLayout)vars[0];
+        var coords = ((Tensor)vars[1]).detach().contiguous();
+        var table = (Tensor)vars[2];
+        ctx.save_for_backward([coords]);
+        ctx.save_data("layout", layout);
+        long n = coords.shape[0];
+        var output = empty(n, layout.OutputDims);
+        using var tableData = table.detach().contiguous();
+        Kernels(layout, coords, tableData, output, forward: true);
+        return output;
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
+    {
+        var coords = ctx.get_saved_variables()[0];
+        var layout = (HashGridLayout)ctx.get_data("layout");
+        using var gradOutput = grad.contiguous();
+        var gradTable = zeros(layout.TotalEntries, layout.Features);
+        Kernels(layout, coords, gradOutput, gradTable, forward: false);
+        return [null!, null!, gradTable];
+    }
+
+    private static unsafe void Kernels(HashGridLayout layout, Tensor coords, Tensor input, Tensor output, bool forward)
+    {
+        float* c = Pointer(coords), i = Pointer(input), o = Pointer(output);
+        if (forward) HashGridKernels.Forward(layout, c, coords.shape[0], i, o);
+        else HashGridKernels.Backward(layout, c, coords.shape[0], i, o);
+    }
+
+    private static unsafe float* Pointer(Tensor t) =>
+        (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
+}

@@ -1,0 +1,66 @@
+using NeuralFields.Codec.Decoder.Inference;
+using NeuralFields.Codec.Decoder.Quantization;
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+
+namespace NeuralFields.Codec.Decoder.Tests;
+
+/// <summary>Neural files made without training: weights drawn from a seeded generator, quantised at a given width.</summary>
+internal static class TestFiles
+{
+    public static FieldConfig Siren(int hidden = 2, int width = 16, EncodingConfig? encoding = null, HeadConfig? head = null,
+        ActivationConfig? activation = null) => new()
+    {
+        Encoding = encoding ?? new IdentityEncodingConfig(),
+        Network = new MlpConfig { HiddenLayers = hidden, Width = width, Activation = activation ?? new SineActivationConfig() },
+        Head = head ?? new LinearHeadConfig(),
+    };
+
+    public static SignalInfo Image(int width, int height, int channels = 3, int bits = 8) => new("image", [height, width], channels, bits);
+
+    /// <summary>Random quantised tensors for the layout <paramref name="config"/> needs (SIREN-sized weights: |w| ≲ 0.5).</summary>
+    public static List<QuantizedTensor> Tensors(FieldConfig config, SignalInfo signal, ulong seed = 1, int bits = 8,
+        QuantizationGranularity granularity = QuantizationGranularity.Tensor)
+    {
+        var random = new PortableRandom(seed);
+        var result = new List<QuantizedTensor>();
+        foreach (var (name, shape) in ModelLayout.Tensors(config, signal))
+        {
+            int max = QuantizedTensor.MaxLevelFor(bits);
+            var values = new int[shape.Aggregate(1, (a, d) => a * d)];
+            for (int i = 0; i < values.Length; i++) values[i] = (int)Math.Round((random.NextDouble() * 2 - 1) * max * random.NextDouble());
+            var g = shape.Length > 1 ? granularity : QuantizationGranularity.Tensor;
+            var steps = Enumerable.Range(0, QuantizedTensor.StepCount(shape, g)).Select(i => (float)(0.5 / max * (1 + 0.1 * i % 3))).ToArray();
+            result.Add(new QuantizedTensor(name, shape, bits, g, steps, values));
+        }
+        return result;
+    }
+
+    /// <summary>A deterministic test pattern of integer samples.</summary>
+    public static ushort[] Samples(SignalInfo signal, ulong seed = 3)
+    {
+        var random = new PortableRandom(seed);
+        var samples = new ushort[signal.SampleCount * signal.Channels];
+        for (int i = 0; i < samples.Length; i++) samples[i] = (ushort)(random.NextUInt64() % (ulong)(signal.MaxValue + 1));
+        return samples;
+    }
+
+    /// <summary>A file; with <paramref name="source"/>, lossless (the residual makes it decode to the source exactly).</summary>
+    public static byte[] File(FieldConfig config, SignalInfo signal, List<QuantizedTensor> tensors, ushort[]? source = null)
+    {
+        int[]? residual = null;
+        if (source is not null)
+        {
+            var predicted = new FieldEvaluator(config, signal, tensors.ToDictionary(t => t.Name, t => t.Dequantize())).Integers();
+            residual = source.Select((s, i) => s - predicted[i]).ToArray();
+        }
+        return NeuralFileWriter.Write(signal, config, tensors, residual);
+    }
+
+    public static byte[] Small(bool lossless = true)
+    {
+        var config = Siren();
+        var signal = Image(6, 5);
+        return File(config, signal, Tensors(config, signal), lossless ? Samples(signal) : null);
+    }
+}
