@@ -46,11 +46,14 @@ public class QuantizationTests
     }
 
     [Fact]
-    public void Biases_keep_at_least_eight_bits_and_only_linear_weights_go_per_row()
+    public void Biases_and_the_first_and_last_layers_keep_twelve_bits_and_only_linear_weights_go_per_row()
     {
         var plan = new QuantizationPlan(4, QuantizationGranularity.Row);
-        Assert.Equal((8, QuantizationGranularity.Tensor), plan.For("network.layers.0.bias", [16]));
-        Assert.Equal((4, QuantizationGranularity.Row), plan.For("network.layers.0.weight", [16, 2]));
-        Assert.Equal((4, QuantizationGranularity.Tensor), plan.For("encoding.table", [64, 2]));
+        Assert.Equal((12, QuantizationGranularity.Tensor), plan.For("network.layers.1.bias", [16], 3));
+        Assert.Equal((12, QuantizationGranularity.Row), plan.For("network.layers.0.weight", [16, 2], 3));
+        Assert.Equal((12, QuantizationGranularity.Row), plan.For("network.layers.3.weight", [3, 16], 3));
+        Assert.Equal((4, QuantizationGranularity.Row), plan.For("network.layers.1.weight", [16, 16], 3));
+        Assert.Equal((4, QuantizationGranularity.Tensor), plan.For("encoding.table", [64, 2], 3));
+        Assert.Equal((16, QuantizationGranularity.Tensor), new QuantizationPlan(16).For("network.layers.1.bias", [16], 3));
     }
 }

@@ -12,18 +12,23 @@ public class LosslessTrainingTests
 {
     public LosslessTrainingTests() => Torch.EnsureLoaded();
 
-    /// <summary>The test image quantised to integer samples of the given depth, as ImageSignal keeps them.</summary>
+    /// <summary>
+    /// The test image plus uniform noise of ±0.05 (like sensor noise, it fills the low bit planes), quantised
+    /// to integer samples of the given depth as ImageSignal keeps them.
+    /// </summary>
     private static (ushort[] Samples, SignalInfo Info) Samples(int size, int bits)
     {
         int max = (1 << bits) - 1;
-        var samples = TestSignals.Image(size).Select(v => (ushort)Math.Round(v * max)).ToArray();
+        var random = new Random(7);
+        var samples = TestSignals.Image(size).Select(v => (ushort)Math.Round(Math.Clamp(v + 0.05 * (2 * random.NextDouble() - 1), 0, 1) * max)).ToArray();
         return (samples, new SignalInfo("image", [size, size], 3, bits));
     }
 
-    private static FieldConfig Config(HeadConfig head, int width, double learningRate, int hiddenLayers = 2) => new()
+    /// <summary>SIREN 2x64 (ω0 = 30), full batch, bits checked every step.</summary>
+    private static FieldConfig Config(HeadConfig head, double learningRate) => new()
     {
         Encoding = new IdentityEncodingConfig(),
-        Network = new MlpConfig { HiddenLayers = hiddenLayers, Width = width, Activation = new SineActivationConfig() },
+        Network = new MlpConfig { HiddenLayers = 2, Width = 64, Activation = new SineActivationConfig() },
         Head = head,
         Training = new TrainingConfig { LearningRate = learningRate, EvalEvery = 1 },
     };
@@ -60,7 +65,8 @@ public class LosslessTrainingTests
     {
         var (samples, info) = Samples(16, bits);
         HeadConfig headConfig = head == "bitplane" ? new BitPlaneHeadConfig() : new BitPlaneCoordinateHeadConfig();
-        var fit = Train(Config(headConfig, width: 128, learningRate: 1e-3), samples, info, budget: 3000);
+        // Measured on this image: 61 and 181 steps (bitplane, 8 and 16 bits), 40 and 245 (bitplane_coordinate).
+        var fit = Train(Config(headConfig, learningRate: 1e-2), samples, info, budget: 2000);
         using (fit.Trainer)
         {
             Assert.True(fit.Outcome.ReachedTarget, $"{head} {bits}-bit not lossless after {fit.Outcome.Steps} steps: BER {string.Join(" ", fit.Trainer.BitErrors[^1].Rates)}");
@@ -77,7 +83,7 @@ public class LosslessTrainingTests
     public void Checkpoints_keep_a_bit_plane_model_exact()
     {
         var (samples, info) = Samples(16, 8);
-        var fit = Train(Config(new BitPlaneCoordinateHeadConfig(), width: 128, learningRate: 1e-3), samples, info, budget: 3000);
+        var fit = Train(Config(new BitPlaneCoordinateHeadConfig(), learningRate: 1e-2), samples, info, budget: 2000);
         var path = Path.Combine(Path.GetTempPath(), $"nf-bitplane-{Guid.NewGuid():N}.ckpt");
         try
         {
@@ -103,18 +109,22 @@ public class LosslessTrainingTests
     [Fact]
     public void Bit_planes_reach_lossless_in_fewer_steps_than_mse_with_rounding()
     {
-        // Same SIREN body, width and step budget; only the head differs. The MSE model gets the better of two
-        // learning rates. A model that never decodes exactly within the budget counts as budget + 1 steps.
+        // Same SIREN 2x64 body, image (8-bit) and step budget; only the head differs, and each head runs at its
+        // best learning rate: the MSE model (linear head, values rounded) tries four and keeps its best. A model
+        // that never decodes exactly within the budget counts as budget + 1 steps. Measured on this image, MSE:
+        // 1e-4 1682, 3e-4 271, 1e-3 95, 3e-3 566, 1e-2 172 steps; bit planes (the paper's coordinate form):
+        // 1e-3 295, 3e-3 86, 1e-2 40, 3e-2 never. At one shared rate MSE is faster: bit planes win by standing
+        // a 10x higher rate. (16-bit, same image: MSE 203, bitplane 181, bitplane_coordinate 245.)
         var (samples, info) = Samples(16, 8);
-        const int budget = 1500;
+        const int budget = 600;
         int StepsToLossless(HeadConfig head, double learningRate)
         {
-            var fit = Train(Config(head, width: 64, learningRate), samples, info, budget);
+            var fit = Train(Config(head, learningRate), samples, info, budget);
             using (fit.Trainer)
                 return fit.Outcome.ReachedTarget ? fit.Outcome.Steps : budget + 1;
         }
-        int bitPlanes = StepsToLossless(new BitPlaneHeadConfig(), 1e-3);
-        int mse = Math.Min(StepsToLossless(new LinearHeadConfig(), 1e-3), StepsToLossless(new LinearHeadConfig(), 1e-4));
+        int bitPlanes = StepsToLossless(new BitPlaneCoordinateHeadConfig(), 1e-2);
+        int mse = new[] { 3e-4, 1e-3, 3e-3, 1e-2 }.Min(rate => StepsToLossless(new LinearHeadConfig(), rate));
         Assert.True(bitPlanes <= budget, $"bit planes not lossless within {budget} steps");
         Assert.True(bitPlanes < mse, $"bit planes {bitPlanes} steps, MSE {mse} steps");
     }
@@ -123,7 +133,7 @@ public class LosslessTrainingTests
     public void Mini_batch_runs_check_bits_by_prediction()
     {
         var (samples, info) = Samples(8, 8);
-        var config = Config(new BitPlaneHeadConfig(), width: 64, learningRate: 1e-3) with
+        var config = Config(new BitPlaneHeadConfig(), learningRate: 1e-3) with
         {
             Training = new TrainingConfig { LearningRate = 1e-3, BatchSize = 32, EvalEvery = 10 },
         };

@@ -26,7 +26,7 @@ internal static class CompressCommand
         {
             Description = "Output .nf file for a file input [default: INPUT with its extension replaced by .nf]; output folder for a folder input (required)",
         };
-        var bits = new Option<int>("--bits", "-b") { Description = "Bit width of the quantised weights (8, 6 or 4 studied; 2-16 accepted); biases keep at least 8", DefaultValueFactory = _ => 8 };
+        var bits = new Option<int>("--bits", "-b") { Description = "Bit width of the quantised weights (8, 6 or 4 studied; 2-16 accepted); biases and the first and last layers keep at least 12", DefaultValueFactory = _ => 8 };
         var granularity = new Option<string>("--granularity")
         {
             Description = "Quantisation steps: 'channel' (one per output channel of each layer) or 'tensor' (one per tensor)",

@@ -35,10 +35,13 @@ public static class ModelTensors
         return cpu.data<float>().ToArray();
     }
 
+    /// <summary>Index of the output layer, for <see cref="QuantizationPlan.For"/>.</summary>
+    public static int OutputLayer(FieldModel model) => ((Schema.Components.MlpConfig)model.Config.Network).HiddenLayers;
+
     public static List<QuantizedTensor> Quantize(FieldModel model, QuantizationPlan plan) =>
         Of(model).Select(t =>
         {
-            var (bits, granularity) = plan.For(t.Name, t.Shape);
+            var (bits, granularity) = plan.For(t.Name, t.Shape, OutputLayer(model));
             return UniformQuantizer.Quantize(t.Name, t.Shape, Values(t.Parameter), bits, granularity);
         }).ToList();
 

@@ -40,7 +40,7 @@ public static class QuantizationAwareTraining
                 for (int i = 0; i < stored.Count; i++)
                 {
                     var (name, shape, parameter) = stored[i];
-                    var (bits, granularity) = plan.For(name, shape);
+                    var (bits, granularity) = plan.For(name, shape, ModelTensors.OutputLayer(model));
                     parameter.copy_(tensor(UniformQuantizer.RoundTrip(name, shape, masters[i], bits, granularity)).reshape(parameter.shape));
                 }
             var (x, y) = batch == n ? (coordinates, targets) : Batch(coordinates, targets, seed, step, n, batch);

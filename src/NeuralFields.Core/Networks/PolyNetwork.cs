@@ -32,8 +32,11 @@ public sealed class PolyNetwork : nn.Module<Tensor, Tensor>
             var w = nn.Linear(config.Width, config.Width);
             using (no_grad())
             {
-                a.weight!.uniform_(-1, 1);
-                a.bias!.uniform_(0.5, 1.5);
+                double aw = double.Parse(Environment.GetEnvironmentVariable("NF_POLY_AW") ?? "1");
+                double b0 = double.Parse(Environment.GetEnvironmentVariable("NF_POLY_B0") ?? "0.5");
+                double b1 = double.Parse(Environment.GetEnvironmentVariable("NF_POLY_B1") ?? "1.5");
+                a.weight!.uniform_(-aw, aw);
+                a.bias!.uniform_(b0, b1);
                 double bound = gain * Math.Sqrt(3.0 / fanIn);
                 w.weight!.uniform_(-bound, bound);
                 w.bias!.zero_();
@@ -56,6 +59,7 @@ public sealed class PolyNetwork : nn.Module<Tensor, Tensor>
         for (int level = 0; level < affine.Count; level++)
         {
             var coordinateTerm = affine[level].forward(input);                 // A_i x̃, [N, width]
+            if (Environment.GetEnvironmentVariable("NF_POLY_LEAKY") == "1") coordinateTerm = nn.functional.leaky_relu(coordinateTerm, _slope);
             var product = h is null ? coordinateTerm : h * coordinateTerm;
             h = nn.functional.leaky_relu(weights[level].forward(product), _slope);
         }

@@ -19,6 +19,7 @@ public sealed class ProgressiveNetwork : nn.Module<Tensor, Tensor>, ILevelledNet
     private readonly ModuleList<Activation> activations = new();
     private readonly ModuleList<Linear> heads = new();
     private readonly Tensor frequencies;                 // [1, all octaves, 1]: registered once, sliced per level
+    private readonly Tensor steps;                       // [1]: training steps taken, for the coarse-to-fine schedule
     private readonly int[] _firstOctave;
     private readonly int[] _octaves;
 
@@ -34,6 +35,7 @@ public sealed class ProgressiveNetwork : nn.Module<Tensor, Tensor>, ILevelledNet
         double scale = config.MultiplyByPi ? Math.PI : 1.0;
         frequencies = tensor(Enumerable.Range(0, config.Octaves).Select(k => (float)(Math.Pow(2, k) * scale)).ToArray())
             .reshape(1, config.Octaves, 1);
+        steps = zeros(1);
 
         int layer = 0;
         for (int level = 0; level < config.Levels; level++)
@@ -50,6 +52,13 @@ public sealed class ProgressiveNetwork : nn.Module<Tensor, Tensor>, ILevelledNet
             }
             var head = nn.Linear(config.Width, outputs);
             activations[^1].InitializeOutput(head.weight!, head.bias!);
+            if (level > 0 && config.LevelSteps > 0)
+                using (no_grad())
+                {
+                    // A level that joins mid-run starts from a zero head, so the output does not jump.
+                    head.weight!.zero_();
+                    head.bias!.zero_();
+                }
             heads.Add(head);
         }
         RegisterComponents();
@@ -61,7 +70,26 @@ public sealed class ProgressiveNetwork : nn.Module<Tensor, Tensor>, ILevelledNet
 
     public int Levels => _config.Levels;
 
-    public override Tensor forward(Tensor input) => ForwardLevel(input, Levels);
+    /// <summary>
+    /// The finest level. A training step (a forward in training mode with gradients on) with a coarse-to-fine
+    /// schedule counts itself and runs only the levels that have joined so far.
+    /// </summary>
+    public override Tensor forward(Tensor input)
+    {
+        if (_config.LevelSteps == 0 || !training || !is_grad_enabled())
+            return ForwardLevel(input, Levels);
+        long taken = (long)steps.item<float>();
+        using (no_grad())
+            steps.add_(1);
+        return ForwardLevel(input, ActiveLevels(taken));
+    }
+
+    /// <summary>Levels that take part in training step <paramref name="step"/> (0-based).</summary>
+    public int ActiveLevels(long step) =>
+        _config.LevelSteps == 0 ? Levels : (int)Math.Min(Levels, 1 + step / _config.LevelSteps);
+
+    /// <summary>Training steps this network has taken (counted only with a coarse-to-fine schedule; saved in checkpoints).</summary>
+    public long StepsTaken => (long)steps.item<float>();
 
     public Tensor ForwardLevel(Tensor input, int level)
     {

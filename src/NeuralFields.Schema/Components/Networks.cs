@@ -26,7 +26,10 @@ public sealed record MlpConfig : NetworkConfig
 /// when they do not divide evenly). Level 1 sees [x ‖ γ_1(x)] (x only with <see cref="IncludeInput"/>),
 /// level k &gt; 1 sees [h_{k−1} ‖ γ_k(x)]; each runs <see cref="LayersPerLevel"/> layers of
 /// <see cref="Width"/> units to its hidden state h_k and has its own linear head o_k. The output of
-/// level k is o_1 + … + o_k; training fits the last level only, and any level can be rendered.
+/// level k is o_1 + … + o_k; the loss sees the finest level only, and any level can be rendered.
+/// With <see cref="LevelSteps"/> &gt; 0 training runs coarse to fine: level k joins at training step
+/// (k−1)·level_steps with a zero head, so each finer level learns what the coarser ones leave and the
+/// coarse levels stay usable images on their own (without it the levels only make sense summed).
 /// </summary>
 public sealed record ProgressiveConfig : NetworkConfig
 {
@@ -37,10 +40,12 @@ public sealed record ProgressiveConfig : NetworkConfig
     public required ActivationConfig Activation { get; init; }
     public bool MultiplyByPi { get; init; } = true;
     public bool IncludeInput { get; init; } = true;
+    public int LevelSteps { get; init; } = 0;
 
     public override void Validate(string path)
     {
         Require(Octaves is >= 1 and <= 24, path, "octaves", "must be between 1 and 24", Octaves);
+        Require(LevelSteps >= 0, path, "level_steps", "must be 0 (every level from the start) or positive", LevelSteps);
         Require(Levels >= 1 && Levels <= Octaves, path, "levels", $"must be between 1 and octaves ({Octaves})", Levels);
         Require(Width is >= 1 and <= 16384, path, "width", "must be between 1 and 16384", Width);
         Require(LayersPerLevel is >= 1 and <= 16, path, "layers_per_level", "must be between 1 and 16", LayersPerLevel);
