@@ -15,7 +15,7 @@ internal static class Nf
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))   // generous: a loaded 2-core machine runs fits many times slower
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"nf {string.Join(' ', args)} did not finish");
