@@ -154,7 +154,7 @@ internal static class ImageFit
 
     private static void WriteMetrics(string path, ImageFitResult result, FieldConfig config)
     {
-        var node = JsonSerializer.SerializeToNode(result with { Curve = [], BitErrors = [] }, Schema.Serialization.ConfigJson.Options)!.AsObject();
+        var node = JsonSerializer.SerializeToNode(result with { Curve = [], BitErrors = [] }, new JsonSerializerOptions(Schema.Serialization.ConfigJson.Options) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals })!.AsObject();
         node.Remove("curve");
         node.Remove("bit_errors");
         if (result.BitErrors.Count > 0)
