@@ -13,10 +13,10 @@ public class ProgressiveNetworkTests
 {
     public ProgressiveNetworkTests() => Torch.EnsureLoaded();
 
-    private static FieldConfig Config(int levels = 3) => new()
+    private static FieldConfig Config(int levelSteps = 0) => new()
     {
         Encoding = new IdentityEncodingConfig(),
-        Network = new ProgressiveConfig { Levels = levels, Octaves = 6, Width = 32, Activation = new ReluActivationConfig() },
+        Network = new ProgressiveConfig { Levels = 3, Octaves = 6, Width = 32, LevelSteps = levelSteps, Activation = new ReluActivationConfig() },
         Head = new SigmoidHeadConfig(),
         Training = new TrainingConfig { LearningRate = 5e-3, Schedule = new CosineScheduleConfig { FinalFraction = 0.1 } },
     };
@@ -57,11 +57,31 @@ public class ProgressiveNetworkTests
     }
 
     [Fact]
-    public void Every_level_renders_a_valid_image_and_the_finest_is_best()
+    public void Coarse_to_fine_schedule_adds_levels_as_training_goes()
+    {
+        var (x, y, info) = TestSignals.ImageTensors(8);
+        Torch.Seed(0);
+        var model = new FieldModel(Config(levelSteps: 4), info);
+        var network = model.children().OfType<ProgressiveNetwork>().Single();
+        Assert.Equal([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3], Enumerable.Range(0, 11).Select(s => network.ActiveLevels(s)).ToArray());
+        using (var finest = model.Forward(x, 3))
+        using (var coarsest = model.Forward(x, 1))
+            Assert.True(allclose(finest, coarsest));   // later levels start from zero heads
+        using var trainer = new Trainer(model, x, y, 0);
+        trainer.Run(6);
+        trainer.Evaluate();
+        Assert.Equal(6, network.StepsTaken);            // evaluation forwards are not counted
+        var heads = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.True(heads["network.heads.1.weight"].abs().sum().item<float>() > 0);   // level 2 joined at step 4
+        Assert.Equal(0, heads["network.heads.2.weight"].abs().sum().item<float>());   // level 3 not yet
+    }
+
+    [Fact]
+    public void Every_level_renders_a_valid_image_and_finer_levels_are_better()
     {
         var (x, y, info) = TestSignals.ImageTensors(32);
         Torch.Seed(0);
-        var model = new FieldModel(Config(), info);
+        var model = new FieldModel(Config(levelSteps: 25), info);
         using var trainer = new Trainer(model, x, y, 0);
         trainer.Run(150);
         var psnr = new double[model.Levels];
@@ -73,7 +93,7 @@ public class ProgressiveNetworkTests
             Assert.True(values.min().item<float>() >= 0 && values.max().item<float>() <= 1);
             psnr[level - 1] = Psnr.Compute(values.data<float>().ToArray(), y.data<float>().ToArray());
         }
-        Assert.True(psnr[2] > psnr[1] && psnr[2] > psnr[0], $"level PSNRs {string.Join(", ", psnr.Select(p => p.ToString("F2")))}");
+        Assert.True(psnr[2] > psnr[1] && psnr[1] > psnr[0], $"level PSNRs {string.Join(", ", psnr.Select(p => p.ToString("F2")))}");
         Assert.True(psnr[2] > 25, $"finest level reached only {psnr[2]:F2} dB");
     }
 }

@@ -131,8 +131,11 @@ public class ShiftedBasisTests
         Assert.True(wide.StableRank < narrow.StableRank, $"SR {wide.StableRank} vs {narrow.StableRank}");
         Assert.True(wide.DistancePreservation > narrow.DistancePreservation);
 
-        var grid2d = EncodingAnalysis.Analyze(new ShiftedGaussian(new ShiftedGaussianConfig { Centers = 8, Sigma = 0.1 }, 2), 8);
-        Assert.Equal(64, grid2d.Samples);
-        Assert.Equal(16, grid2d.Features);
+        // 2-D, axis-concatenated one-hot triangles: a sample shares half its energy with its row and its column,
+        // correlation 0.5 there and 0 elsewhere, so 2·16 − 1 of 256 samples count: DP = √(31/256)/2.
+        var grid2d = EncodingAnalysis.Analyze(new ShiftedTriangle(new ShiftedTriangleConfig { Centers = 16 }, 2), 16);
+        Assert.Equal(256, grid2d.Samples);
+        Assert.Equal(32, grid2d.Features);
+        Assert.Equal(Math.Sqrt(31.0 / 256) / 2, grid2d.DistancePreservation, 9);
     }
 }

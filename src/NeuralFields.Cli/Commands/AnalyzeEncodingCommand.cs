@@ -20,6 +20,7 @@ internal static class AnalyzeEncodingCommand
     {
         var config = CommonOptions.Config();
         var preset = CommonOptions.Preset();
+        preset.Description = "Built-in preset whose encoding to analyse (`nf presets` lists them); excludes --config";
         var size = new Option<int>("--size", "-N")
         {
             Description = "Grid samples per axis (a 2-D encoding is measured on N x N points)",
@@ -60,7 +61,7 @@ internal static class AnalyzeEncodingCommand
                 {name}: encoding "{Schema.ComponentRegistry.Describe(fieldConfig.Encoding).Name}", {d}-D grid {grid} ({stats.Samples:N0} samples), {stats.Features} features
                 stable rank (sum s^2 / s1^2)  {stats.StableRank,12:F3}
                 stable rank L1 (sum s / s1)   {stats.StableRankL1,12:F3}
-                distance preservation         {stats.DistancePreservation,12:F5}  (half the fraction of the {n} samples along x whose correlation with the middle one is > {EncodingAnalysis.CorrelationThreshold})
+                distance preservation         {stats.DistancePreservation,12:F5}  (fraction of samples correlated > {EncodingAnalysis.CorrelationThreshold} with the middle one, to the power 1/{d}, halved)
                 """));
             return 0;
         }));

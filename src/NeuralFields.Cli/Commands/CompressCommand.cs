@@ -120,7 +120,7 @@ internal static class CompressCommand
                 Console.Error.WriteLine($"error: {item.RelativePath}: {e.Message}");
             }
         }
-        Console.WriteLine($"shard {shard}: {items.Count} files, {done} compressed, {skipped} already done, {failed} failed -> {Path.GetFullPath(outFolder)}");
+        Console.WriteLine($"shard {shard}: {items.Count} file(s), {done} compressed, {skipped} already done, {failed} failed -> {Path.GetFullPath(outFolder)}");
         return failed > 0 ? CommandRunner.BadInput : 0;
     }
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using NeuralFields.Codec.Decoder;
 using NeuralFields.Codec.Modalities;
-using NeuralFields.Schema;
 
 namespace NeuralFields.Cli.Commands;
 
@@ -19,9 +18,19 @@ internal static class DecompressCommand
             var path = parse.GetValue(file)!.FullName;
             var target = parse.GetValue(output)!.FullName;
             var bytes = NeuralFileReader.LoadBytes(path);
-            var parsed = NeuralFileReader.Read(bytes, new DecodeLimits(parse.GetValue(maxPixels)));
-            var writer = ModalityRegistry.ForName(parsed.Header.Signal.Modality);   // before decoding: no writer, no work
-            var decoded = FieldDecoder.Decode(parsed);
+            NeuralFile parsed;
+            IModality writer;
+            DecodedSignal decoded;
+            try
+            {
+                parsed = NeuralFileReader.Read(bytes, new DecodeLimits(parse.GetValue(maxPixels)));
+                writer = ModalityRegistry.ForName(parsed.Header.Signal.Modality);  // before decoding: no writer, no work
+                decoded = FieldDecoder.Decode(parsed);
+            }
+            catch (NeuralFileException e)
+            {
+                throw new NeuralFileException($"{Path.GetFileName(path)}: {e.Message}");
+            }
             writer.Write(target, decoded);
             var s = decoded.Info;
             Console.WriteLine($"{Path.GetFileName(path)} -> {target}: {string.Join("x", s.Dimensions.Reverse())} {s.Modality}, {s.Channels} channel(s), {s.BitDepth}-bit" +

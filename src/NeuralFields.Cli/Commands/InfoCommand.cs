@@ -16,7 +16,16 @@ internal static class InfoCommand
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var path = parse.GetValue(file)!.FullName;
-            var header = NeuralFileReader.ReadHeader(NeuralFileReader.LoadBytes(path));
+            var bytes = NeuralFileReader.LoadBytes(path);
+            NeuralFileHeader header;
+            try
+            {
+                header = NeuralFileReader.ReadHeader(bytes);
+            }
+            catch (NeuralFileException e)
+            {
+                throw new NeuralFileException($"{Path.GetFileName(path)}: {e.Message}");
+            }
             Console.Write(Describe(Path.GetFileName(path), header));
             return 0;
         }));

@@ -147,14 +147,15 @@ internal static class ImageFit
             .Select(bit => new Plots.Series(bit == bitDepth - 1 ? $"bit {bit} (MSB)" : bit == 0 ? "bit 0 (LSB)" : $"bit {bit}",
                 steps, points.Select(p => p.Rates[bit]).ToArray()))
             .ToList();
-        Plots.Lines(path, title, "step", "bit error rate", series);
+        Plots.Lines(path, title, "step", "bit error rate", series, legend: ScottPlot.Alignment.UpperRight);
     }
 
     private static string Describe(SignalInfo s) => $"{string.Join("x", s.Dimensions.Reverse())} {s.Channels}-channel {s.BitDepth}-bit";
 
     private static void WriteMetrics(string path, ImageFitResult result, FieldConfig config)
     {
-        var node = JsonSerializer.SerializeToNode(result with { Curve = [], BitErrors = [] }, new JsonSerializerOptions(Schema.Serialization.ConfigJson.Options) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals })!.AsObject();
+        // PSNRs go in below through Finite: an exact fit's infinity would stop the serializer.
+        var node = JsonSerializer.SerializeToNode(result with { Curve = [], BitErrors = [], Psnr = 0, PsnrFloat = 0 }, Schema.Serialization.ConfigJson.Options)!.AsObject();
         node.Remove("curve");
         node.Remove("bit_errors");
         if (result.BitErrors.Count > 0)

@@ -8,8 +8,9 @@ internal static class Plots
 {
     public sealed record Series(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
 
-    /// <summary>Line plot of one or more series; written atomically.</summary>
-    public static void Lines(string path, string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logX = false)
+    /// <summary>Line plot of one or more series; written atomically. The legend sits where falling curves (errors) leave room when asked.</summary>
+    public static void Lines(string path, string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logX = false,
+        Alignment legend = Alignment.LowerRight)
     {
         var plot = new Plot();
         foreach (var s in series)
@@ -23,7 +24,7 @@ internal static class Plots
         plot.Title(title);
         plot.XLabel(logX ? xLabel + " (log10)" : xLabel);
         plot.YLabel(yLabel);
-        if (series.Count > 1) plot.ShowLegend(Alignment.LowerRight);
+        if (series.Count > 1) plot.ShowLegend(legend);
         var bytes = plot.GetImageBytes(900, 560, ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }

@@ -10,7 +10,9 @@ namespace NeuralFields.Core.Networks;
 /// output W_out h_L. A_i x̃ is a Linear on x with a bias (= A_i [x, 1]). Initialisation (ours; the paper
 /// trains a GAN's mapping network instead): A_i weights U(±1), biases U(0.5, 1.5), so every level starts
 /// as a multiplier near 1 that varies across the domain and deep products neither vanish nor explode;
-/// W_i Kaiming-uniform for the leaky slope; W_out PyTorch's default.
+/// W_i Kaiming-uniform for the leaky slope with zero biases; W_out PyTorch's default. (Tried on a 64x64
+/// image: affine weights U(±2) with biases U(±1), or a LeakyReLU on A_i x̃ as the GAN code has, were no
+/// better; U(±4) diverged.)
 /// </summary>
 public sealed class PolyNetwork : nn.Module<Tensor, Tensor>
 {
@@ -28,16 +30,12 @@ public sealed class PolyNetwork : nn.Module<Tensor, Tensor>
         for (int level = 0; level <= config.Levels; level++)
         {
             var a = nn.Linear(inputs, config.Width);
-            int fanIn = level == 0 ? config.Width : config.Width;
             var w = nn.Linear(config.Width, config.Width);
             using (no_grad())
             {
-                double aw = double.Parse(Environment.GetEnvironmentVariable("NF_POLY_AW") ?? "1");
-                double b0 = double.Parse(Environment.GetEnvironmentVariable("NF_POLY_B0") ?? "0.5");
-                double b1 = double.Parse(Environment.GetEnvironmentVariable("NF_POLY_B1") ?? "1.5");
-                a.weight!.uniform_(-aw, aw);
-                a.bias!.uniform_(b0, b1);
-                double bound = gain * Math.Sqrt(3.0 / fanIn);
+                a.weight!.uniform_(-1, 1);
+                a.bias!.uniform_(0.5, 1.5);
+                double bound = gain * Math.Sqrt(3.0 / config.Width);
                 w.weight!.uniform_(-bound, bound);
                 w.bias!.zero_();
             }
@@ -59,7 +57,6 @@ public sealed class PolyNetwork : nn.Module<Tensor, Tensor>
         for (int level = 0; level < affine.Count; level++)
         {
             var coordinateTerm = affine[level].forward(input);                 // A_i x̃, [N, width]
-            if (Environment.GetEnvironmentVariable("NF_POLY_LEAKY") == "1") coordinateTerm = nn.functional.leaky_relu(coordinateTerm, _slope);
             var product = h is null ? coordinateTerm : h * coordinateTerm;
             h = nn.functional.leaky_relu(weights[level].forward(product), _slope);
         }
