@@ -4,7 +4,11 @@ using NeuralFields.Schema;
 namespace NeuralFields.Codec.Decoder;
 
 /// <summary>Integer samples of a decoded field, grid order with channels interleaved, at the source's bit depth.</summary>
-public sealed record DecodedSignal(SignalInfo Info, ushort[] Samples);
+public sealed record DecodedSignal(SignalInfo Info, ushort[] Samples)
+{
+    /// <summary>The file's signal attributes (§2), which the modality's writer may need (audio: sample rate).</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = SignalAttributes.None;
+}
 
 /// <summary>
 /// Decodes a neural file: dequantise every tensor (q · step in float32), evaluate the network on the
@@ -28,7 +32,7 @@ public static class FieldDecoder
                 throw new NeuralFileException("the file is damaged: its residual takes a sample out of range");
             samples[i] = (ushort)value;
         }
-        return new DecodedSignal(signal, samples);
+        return new DecodedSignal(signal, samples) { Attributes = file.Header.Attributes };
     }
 
     /// <summary>The network of the file with its dequantised weights.</summary>

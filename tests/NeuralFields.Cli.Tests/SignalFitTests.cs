@@ -39,6 +39,34 @@ public sealed class SignalFitTests : IDisposable
     }
 
     [Fact]
+    public void A_16_bit_clip_is_fitted_losslessly_through_the_bit_plane_head_and_float_clips_are_refused()
+    {
+        const int rate = 8000, frames = 200;
+        var format = new AudioFormat(rate, 1, 16, false);
+        var codes = new uint[frames];
+        for (int i = 0; i < frames; i++)
+            codes[i] = (uint)Math.Round(32768 + 12000 * Math.Sin(2 * Math.PI * 440 * i / rate) + 37 * Math.Cos(i));
+        var clip = Path.Combine(_folder, "tone.wav");
+        WavFile.Save(clip, new AudioSignal(format, frames, codes, null));
+        var outDir = Path.Combine(_folder, "lossless");
+
+        var fit = Nf.Run("fit", clip, "--lossless", "--steps", "1500", "--out", outDir);
+
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        Assert.Contains("lossless: every sample decodes exactly", fit.Out);
+        Assert.True(Metrics(outDir).GetProperty("lossless").GetBoolean());
+        Assert.True(File.Exists(Path.Combine(outDir, "bitplanes.png")));
+        Assert.Equal(codes, WavFile.Load(Path.Combine(outDir, "reconstruction.wav")).Codes);   // checked code by code
+
+        var floatClip = Path.Combine(_folder, "float.wav");
+        WavFile.Save(floatClip, new AudioSignal(new AudioFormat(rate, 1, 32, true), 10, null, new float[10]));
+        var refused = Nf.Run("fit", floatClip, "--lossless", "--out", Path.Combine(_folder, "never"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--lossless needs integer PCM", refused.Error);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "never")));
+    }
+
+    [Fact]
     public void A_small_sdf_fit_reaches_a_set_iou_and_extracts_a_closed_surface()
     {
         var sphere = Path.Combine(_folder, "sphere.obj");

@@ -39,6 +39,34 @@ public class FileCorruptionTests
     }
 
     [Fact]
+    public void Signal_attributes_make_a_version_2_file_and_bad_ones_are_refused()
+    {
+        var config = TestFiles.Siren();
+        var signal = new Schema.SignalInfo("audio", [40], 1, 16);
+        var tensors = TestFiles.Tensors(config, signal);
+        var attributes = new Dictionary<string, string> { ["ka"] = "8000", ["kb"] = "pcm" };
+        var bytes = NeuralFileWriter.Write(signal, config, tensors, null, attributes);
+        var header = NeuralFileReader.ReadHeader(bytes);
+        Assert.Equal(2, header.FormatVersion);
+        Assert.Equal(attributes, header.Attributes);
+        Assert.Equal(40, FieldDecoder.Decode(bytes).Samples.Length);
+
+        // The writer refuses what a reader would refuse.
+        Assert.Throws<ArgumentException>(() => NeuralFileWriter.Write(signal, config, tensors, null, new Dictionary<string, string> { ["Rate"] = "1" }));
+        Assert.Throws<ArgumentException>(() => NeuralFileWriter.Write(signal, config, tensors, null, new Dictionary<string, string> { ["rate"] = "" }));
+
+        int key = bytes.AsSpan().IndexOf("kb"u8);
+        var upper = (byte[])bytes.Clone();
+        upper[key] = (byte)'K';
+        FixHeaderCrc(upper);
+        Assert.Contains("attribute key", Error(upper));
+        var twice = (byte[])bytes.Clone();
+        twice[key + 1] = (byte)'a';
+        FixHeaderCrc(twice);
+        Assert.Contains("appears twice", Error(twice));
+    }
+
+    [Fact]
     public void Wrong_magic_is_not_a_neural_file()
     {
         Assert.Contains("not a neural file", Error("\x89PNG\r\n\x1a\n and then more bytes"u8.ToArray()));

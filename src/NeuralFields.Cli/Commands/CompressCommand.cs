@@ -17,11 +17,9 @@ namespace NeuralFields.Cli.Commands;
 /// </summary>
 internal static class CompressCommand
 {
-    public const string DefaultPreset = "coin";
-
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "A signal file (image: PNG, JPEG, BMP, TIFF, ...) or a folder of them" };
+        var input = new Argument<string>("input") { Description = "A signal file (image: PNG, JPEG, BMP, TIFF, ...; audio: WAV) or a folder of them" };
         var output = new Option<string?>("--out", "-o")
         {
             Description = "Output .nf file for a file input [default: INPUT with its extension replaced by .nf]; output folder for a folder input (required)",
@@ -33,7 +31,10 @@ internal static class CompressCommand
             DefaultValueFactory = _ => "tensor",
         };
         var steps = CommonOptions.Steps();
-        var preset = new Option<string?>("--preset", "-p") { Description = $"Built-in model and training preset (see `nf presets`) [default: {DefaultPreset}]" };
+        var preset = new Option<string?>("--preset", "-p")
+        {
+            Description = $"Built-in model and training preset (see `nf presets`) [default: {string.Join(", ", ModalityRegistry.All.Select(m => $"{m.DefaultPreset} for {m.Name}"))}]",
+        };
         var config = CommonOptions.Config();
         var lossless = new Option<bool>("--lossless") { Description = "Add the entropy-coded residual so the file decodes to the source exactly (verified on every sample)" };
         var seed = CommonOptions.Seed();
@@ -48,7 +49,9 @@ internal static class CompressCommand
         command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() =>
         {
             var source = parse.GetValue(input)!;
-            var (fieldConfig, _) = CommonOptions.ResolveConfig(parse.GetValue(preset) ?? (parse.GetValue(config) is null ? DefaultPreset : null), parse.GetValue(config));
+            // Without --preset or --config each file gets its modality's default model (images and audio differ).
+            bool modelChosen = parse.GetValue(preset) is not null || parse.GetValue(config) is not null;
+            var (fieldConfig, _) = CommonOptions.ResolveConfig(parse.GetValue(preset) ?? (modelChosen ? null : ModalityRegistry.All[0].DefaultPreset), parse.GetValue(config));
             var options = new CompressionOptions(fieldConfig)
             {
                 Steps = parse.GetValue(steps),
@@ -64,7 +67,7 @@ internal static class CompressCommand
                 Seed = parse.GetValue(seed),
             };
             options.Validate();                                   // unsupported components are refused before any work
-            var load = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels));
+            var load = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels)) { ModelChosen = modelChosen };
             var shardText = parse.GetValue(shard);
             if (Directory.Exists(source))
             {
@@ -84,10 +87,17 @@ internal static class CompressCommand
         if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
         var modality = ModalityRegistry.ForSource(source);
         var signal = modality.Load(source, load);
+        if (!load.ModelChosen)
+        {
+            options = options with { Config = Core.Models.Presets.Load(modality.DefaultPreset) };
+            options.Validate();
+        }
+        if (options.Lossless && !signal.Exact)
+            throw new NeuralFieldsException($"{source}: --lossless needs integer samples of at most 16 bits; this file is {signal.Description}");
         Torch.EnsureLoaded();
         int total = options.TrainingSteps + (options.QatSteps ?? options.DefaultQatSteps);
         var result = ConsoleProgress.Show(Path.GetFileName(source), total,
-            observer => FieldCompressor.Compress(signal.Info, signal.Samples, options, observer, cancel));
+            observer => FieldCompressor.Compress(signal.Info, signal.Samples, options, observer, cancel, signal.Attributes));
         var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
         Directory.CreateDirectory(folder);
         AtomicFile.Write(target, stream => stream.Write(result.File));
@@ -127,7 +137,7 @@ internal static class CompressCommand
     private static string Summary(string source, string target, CompressionResult r)
     {
         var h = r.Header;
-        string unit = h.Signal.Modality == "image" ? "bpp" : "bits/point";
+        string unit = h.Signal.Modality switch { "image" => "bpp", "audio" => "bits/frame", _ => "bits/point" };
         string quality = r.Header.Lossless
             ? $"lossless (model {h.WeightBytes:N0} B + residual {h.ResidualBytes:N0} B), verified on all {h.GridPoints * h.Signal.Channels:N0} samples"
             : $"PSNR {r.Psnr:F2} dB as decoded ({r.PsnrFloat:F2} dB before quantisation)";

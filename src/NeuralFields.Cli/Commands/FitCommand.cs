@@ -43,16 +43,17 @@ internal static class FitCommand
         {
             var imageFile = parse.GetValue(image)!;
             CommonOptions.RequirePositive(parse.GetValue(steps), "--steps");
-            if (FitSignal.Handles(imageFile.FullName) && !parse.GetValue(lossless) && parse.GetValue(resume) is null)
+            if (FitSignal.Handles(imageFile.FullName))
             {
+                if (parse.GetValue(resume) is not null) throw new NeuralFieldsException("--resume applies to images");
                 var (signalConfig, signalName) = CommonOptions.ResolveConfig(
-                    parse.GetValue(config) is null ? parse.GetValue(preset) ?? FitSignal.DefaultPreset(imageFile.FullName, parse.GetValue(field)) : parse.GetValue(preset),
+                    parse.GetValue(config) is null ? parse.GetValue(preset) ?? FitSignal.DefaultPreset(imageFile.FullName, parse.GetValue(field), parse.GetValue(lossless)) : parse.GetValue(preset),
                     parse.GetValue(config));
                 if (parse.GetValue(samples) < 1000) throw new NeuralFieldsException("--samples must be at least 1000");
                 if (parse.GetValue(resolution) is < 8 or > 512) throw new NeuralFieldsException("--resolution must be between 8 and 512");
                 FitSignal.Run(imageFile.FullName, signalConfig, signalName, parse.GetValue(steps), parse.GetValue(target), parse.GetValue(seed),
                     parse.GetValue(output)?.FullName ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(imageFile.Name)),
-                    parse.GetValue(field), parse.GetValue(samples), parse.GetValue(resolution), cancel);
+                    parse.GetValue(field), parse.GetValue(samples), parse.GetValue(resolution), cancel, parse.GetValue(lossless));
                 return 0;
             }
             var resumePath = parse.GetValue(resume);

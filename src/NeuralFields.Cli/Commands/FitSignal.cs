@@ -14,25 +14,33 @@ namespace NeuralFields.Cli.Commands;
 /// </summary>
 internal static class FitSignal
 {
-    public static bool Handles(string path) =>
-        Path.GetExtension(path).Equals(".wav", StringComparison.OrdinalIgnoreCase) || MeshFile.IsMeshPath(path) || RawVolume.IsVolumePath(path);
+    public static bool Handles(string path) => IsAudio(path) || MeshFile.IsMeshPath(path) || RawVolume.IsVolumePath(path);
+
+    private static bool IsAudio(string path) => Path.GetExtension(path).Equals(".wav", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The preset used when none is given, by signal kind.</summary>
-    public static string DefaultPreset(string path, FieldKind field) =>
-        Path.GetExtension(path).Equals(".wav", StringComparison.OrdinalIgnoreCase) ? "audio-siren"
+    public static string DefaultPreset(string path, FieldKind field, bool lossless = false) =>
+        IsAudio(path) ? lossless ? "audio-lossless" : "audio-siren"
         : MeshFile.IsMeshPath(path) ? field == FieldKind.Sdf ? "sdf-hashgrid" : "occupancy-hashgrid"
         : "siren";
 
     public static void Run(string path, FieldConfig config, string name, int? steps, double? targetPsnr, long seed, string outDir,
-        FieldKind field, int samples, int resolution, CancellationToken cancel)
+        FieldKind field, int samples, int resolution, CancellationToken cancel, bool lossless = false)
     {
         string label = Path.GetFileName(path);
         ProgressDisplay progress = (total, work) => ConsoleProgress.Show(label, total, work);
-        if (Path.GetExtension(path).Equals(".wav", StringComparison.OrdinalIgnoreCase))
+        if (lossless && !IsAudio(path))
+            throw new NeuralFieldsException("--lossless applies to images and integer PCM WAV clips, not to meshes or volumes");
+        if (IsAudio(path))
         {
-            var r = AudioFit.Run(path, config, name, steps, targetPsnr, seed, outDir, progress, cancel);
+            var r = AudioFit.Run(path, config, name, steps, targetPsnr, seed, outDir, progress, cancel, lossless);
+            string Db(double v) => double.IsPositiveInfinity(v) ? "inf" : v.ToString("F2", CultureInfo.InvariantCulture);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{label}: SNR {r.Snr:F2} dB, PSNR {r.Psnr:F2} dB, {r.Steps} steps in {r.Seconds:F1} s ({r.SamplesPerSecond:N0} samples/s, {r.Parameters:N0} parameters) -> {outDir}"));
+                $"{label}: SNR {Db(r.Snr)} dB, PSNR {Db(r.Psnr)} dB, {r.Steps} steps in {r.Seconds:F1} s ({r.SamplesPerSecond:N0} samples/s, {r.Parameters:N0} parameters) -> {outDir}"));
+            if (lossless)
+                Console.WriteLine(r.WrongSamples == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"lossless: every sample decodes exactly, reached after {r.StepsToLossless} steps in {r.SecondsToLossless:F1} s")
+                    : $"not lossless after {r.Steps} steps: {r.WrongSamples:N0} samples differ");
         }
         else if (MeshFile.IsMeshPath(path))
         {

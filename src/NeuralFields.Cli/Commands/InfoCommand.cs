@@ -35,7 +35,7 @@ internal static class InfoCommand
     public static string Describe(string name, NeuralFileHeader h)
     {
         var s = h.Signal;
-        string point = s.Modality == "image" ? "pixel" : "point";
+        string point = s.Modality switch { "image" => "pixel", "audio" => "frame", _ => "point" };
         string shape = s.Modality == "image" && s.Dimensions.Length == 2
             ? $"{s.Dimensions[1]} x {s.Dimensions[0]} (width x height)"
             : string.Join(" x ", s.Dimensions) + " (slowest axis first)";
@@ -45,6 +45,11 @@ internal static class InfoCommand
         Line("format", $".nf version {h.FormatVersion}, decoder version {h.DecoderVersion}");
         Line("modality", s.Modality);
         Line("shape", $"{shape}, {s.Channels} channel(s), {s.BitDepth}-bit samples");
+        foreach (var (key, value) in h.Attributes)
+            Line(key, value);
+        if (s.Modality == "audio" && h.Attributes.TryGetValue(Codec.Modalities.AudioModality.SampleRateKey, out var rateText)
+            && double.TryParse(rateText, CultureInfo.InvariantCulture, out double rate) && rate > 0)
+            Line("bitrate", string.Create(CultureInfo.InvariantCulture, $"{h.FileBytes * 8.0 * rate / s.Dimensions[0] / 1000:F2} kbit/s over {s.Dimensions[0] / rate:F3} s"));
         Line("mode", h.Residual is { } p ? $"lossless (model + residual, {p} prediction)" : "lossy");
         Line("rate", string.Create(CultureInfo.InvariantCulture, $"{h.BitsPerGridPoint:F4} bits per {point}, {h.BitsPerSample:F4} bits per sample"));
         Line("parts", $"header {h.HeaderBytes + NeuralFileFormat.PreambleBytes + 8:N0} B, weights {h.WeightBytes:N0} B, residual {h.ResidualBytes:N0} B");

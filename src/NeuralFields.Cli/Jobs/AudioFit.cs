@@ -10,24 +10,38 @@ using static TorchSharp.torch;
 namespace NeuralFields.Cli.Jobs;
 
 /// <summary>What fitting a WAV clip gave.</summary>
-internal sealed record AudioFitResult(double Snr, double Psnr, int Steps, double Seconds, double SamplesPerSecond, long Parameters);
+internal sealed record AudioFitResult(double Snr, double Psnr, int Steps, double Seconds, double SamplesPerSecond, long Parameters)
+{
+    /// <summary>Decoded PCM codes that differ from the source's (integer clips; 0 = lossless).</summary>
+    public long WrongSamples { get; init; }
+
+    /// <summary>The first checked step whose weights decoded every code exactly, and its time.</summary>
+    public int? StepsToLossless { get; init; }
+
+    public double? SecondsToLossless { get; init; }
+}
 
 /// <summary>
 /// Fits a clip: one time coordinate in [-1,1] at sample centres, one output per channel. Writes
 /// reconstruction.wav (the source's own format), metrics.json (SNR, PSNR), waveform.png, curve.png
-/// and model.ckpt.
+/// and model.ckpt; with a bit-plane head also bitplanes.png, and a lossless run (PCM of at most 16
+/// bits) trains until every code decodes exactly, checked code by code.
 /// </summary>
 internal static class AudioFit
 {
     public static AudioFitResult Run(string path, FieldConfig config, string configName, int? steps, double? targetPsnr, long seed,
-        string outDir, ProgressDisplay? progress, CancellationToken cancel)
+        string outDir, ProgressDisplay? progress, CancellationToken cancel, bool lossless = false)
     {
         var clip = WavFile.Load(path);
+        if (lossless && (clip.Codes is null || clip.Format.BitsPerSample > 16))
+            throw new NeuralFieldsException($"--lossless needs integer PCM of at most 16 bits; {Path.GetFileName(path)} is {(clip.Format.IsFloat ? "float" : "PCM")} {clip.Format.BitsPerSample}-bit");
+        if (lossless && config.Head is not (Schema.Components.BitPlaneHeadConfig or Schema.Components.BitPlaneCoordinateHeadConfig))
+            throw new NeuralFieldsException($"--lossless needs a bit-plane head (bitplane or bitplane_coordinate), not '{ComponentRegistry.Describe(config.Head).Name}'");
         using var staging = new StagingDirectory(outDir);
         using var scope = NewDisposeScope();
         var coordinates = tensor(SampleGrid.Coordinates(clip.Info.Dimensions)).reshape(-1, 1);
         var targets = tensor(clip.Values()).reshape(-1, clip.Format.Channels);
-        using var run = FitRun.Train(config, clip.Info, coordinates, targets, seed, steps, targetPsnr, progress, cancel);
+        using var run = FitRun.Train(config, clip.Info, coordinates, targets, seed, steps, targetPsnr, progress, cancel, lossless);
 
         var values = run.Model.Predict(coordinates).contiguous().data<float>().ToArray();
         var reconstruction = AudioSignal.FromValues(values, clip.Format);
@@ -35,10 +49,21 @@ internal static class AudioFit
         var decoded = reconstruction.Amplitudes();
         var result = new AudioFitResult(Snr(source, decoded), Psnr.Compute(reconstruction.Values(), clip.Values()),
             run.Trainer.CompletedSteps, run.Trainer.Seconds, run.Outcome.SamplesPerSecond, run.Model.ParameterCount);
+        var bitErrors = run.Trainer.BitErrors.ToList();
+        if (clip.Codes is not null)
+        {
+            long wrong = 0;
+            for (long i = 0; i < clip.Codes.LongLength; i++)
+                if (clip.Codes[i] != reconstruction.Codes![i]) wrong++;
+            var first = wrong == 0 ? bitErrors.FirstOrDefault(p => p.Exact) : null;
+            result = result with { WrongSamples = wrong, StepsToLossless = first?.Step, SecondsToLossless = first?.Seconds };
+        }
 
         WavFile.Save(staging.PathOf("reconstruction.wav"), reconstruction);
         run.SaveCheckpointAndCurve(staging, $"{Path.GetFileName(path)}: {configName}");
         Waveform(staging.PathOf("waveform.png"), clip, source, decoded);
+        if (bitErrors.Count > 0)
+            ImageFit.PlotBitPlanes(staging.PathOf("bitplanes.png"), $"{Path.GetFileName(path)}: bit error rate per plane ({configName})", bitErrors, clip.Info.BitDepth);
         var metrics = new JsonObject
         {
             ["audio"] = Path.GetFullPath(path),
@@ -57,6 +82,16 @@ internal static class AudioFit
             ["seed"] = seed,
             ["model"] = JsonNode.Parse(ConfigJson.Serialize(run.Model.Config)),
         };
+        if (clip.Codes is not null)
+        {
+            metrics["lossless"] = result.WrongSamples == 0;
+            metrics["wrong_samples"] = result.WrongSamples;
+        }
+        if (bitErrors.Count > 0)
+        {
+            metrics["steps_to_lossless"] = result.StepsToLossless;
+            metrics["seconds_to_lossless"] = result.SecondsToLossless is double s ? Math.Round(s, 3) : null;
+        }
         AtomicFile.WriteAllText(staging.PathOf("metrics.json"), metrics.ToJsonString(ConfigJson.Options));
         staging.Commit();
         return result;

@@ -25,7 +25,7 @@ internal sealed class FitRun : IDisposable
     public long Seed { get; }
 
     public static FitRun Train(FieldConfig config, SignalInfo signal, Tensor coordinates, Tensor targets, long seed, int? steps,
-        double? targetPsnr, ProgressDisplay? progress, CancellationToken cancel)
+        double? targetPsnr, ProgressDisplay? progress, CancellationToken cancel, bool untilLossless = false)
     {
         Torch.EnsureLoaded();
         Torch.Seed(seed);
@@ -33,8 +33,8 @@ internal sealed class FitRun : IDisposable
         var trainer = new Trainer(model, coordinates, targets, seed);
         int total = steps ?? config.Training.Steps;
         var outcome = progress is null
-            ? trainer.Run(total, targetPsnr, null, cancel)
-            : progress(total, observer => trainer.Run(total, targetPsnr, observer, cancel));
+            ? trainer.Run(total, targetPsnr, null, cancel, untilLossless: untilLossless)
+            : progress(total, observer => trainer.Run(total, targetPsnr, observer, cancel, untilLossless: untilLossless));
         cancel.ThrowIfCancellationRequested();
         return new FitRun(model, trainer, outcome, seed);
     }

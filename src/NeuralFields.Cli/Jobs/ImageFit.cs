@@ -140,7 +140,7 @@ internal static class ImageFit
     }
 
     /// <summary>bitplanes.png: one line per plane, MSB first; the paper's "bit bias" shows as MSBs reaching 0 first.</summary>
-    private static void PlotBitPlanes(string path, string title, IReadOnlyList<BitErrorPoint> points, int bitDepth)
+    public static void PlotBitPlanes(string path, string title, IReadOnlyList<BitErrorPoint> points, int bitDepth)
     {
         var steps = points.Select(p => (double)p.Step).ToArray();
         var series = Enumerable.Range(0, bitDepth).Reverse()

@@ -11,7 +11,11 @@ public static class NeuralFileFormat
     /// <summary>"\x89NFL\r\n\x1A\n": a high-bit byte and CR LF / ^Z catch text-mode and 7-bit transfer damage, as PNG's signature does.</summary>
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'N', (byte)'F', (byte)'L', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    public const int FormatVersion = 1;
+    /// <summary>The newest layout this code reads and writes; version 2 added signal attributes (§2).</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The layout without signal attributes; still written when a file has none, so image files stay version 1.</summary>
+    public const int FirstFormatVersion = 1;
 
     public const int DecoderVersion = 1;
 
@@ -28,6 +32,8 @@ public static class NeuralFileFormat
     public const int MaxTensors = 1024;
     public const int MaxRank = 4;
     public const int MaxModalityLength = 32;
+    public const int MaxAttributes = 16;
+    public const int MaxAttributeKeyLength = 32;
     public const int MaxChannels = 16;
     public const int MaxSampleBits = 16;
     /// <summary>Parameters of one model (all tensors together): 2^25 floats are 128 MiB.</summary>

@@ -17,6 +17,12 @@ public sealed record NeuralFileHeader(
 {
     public bool Lossless => Residual is not null;
 
+    /// <summary>
+    /// What the modality needs to write the signal back in its source format (audio: sample rate, WAV
+    /// sample format); empty in version-1 files. Keys are sorted so the same signal gives the same bytes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = SignalAttributes.None;
+
     public long Parameters => Tensors.Sum(t => t.Elements);
 
     /// <summary>The whole file: preamble, header, its CRC, the two streams and their CRC.</summary>

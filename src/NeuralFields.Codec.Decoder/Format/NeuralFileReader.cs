@@ -53,8 +53,8 @@ public static class NeuralFileReader
             throw new NeuralFileException($"the file is truncated ({bytes.Length} bytes, shorter than the {NeuralFileFormat.PreambleBytes}-byte preamble)");
 
         int format = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
-        if (format != NeuralFileFormat.FormatVersion)
-            throw new NeuralFileException($"unsupported neural-file format version {format} (this decoder reads version {NeuralFileFormat.FormatVersion}); a newer nf may read it");
+        if (format is < NeuralFileFormat.FirstFormatVersion or > NeuralFileFormat.FormatVersion)
+            throw new NeuralFileException($"unsupported neural-file format version {format} (this decoder reads versions {NeuralFileFormat.FirstFormatVersion}-{NeuralFileFormat.FormatVersion}); a newer nf may read it");
         int decoder = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10));
         if (decoder is < 1 or > NeuralFileFormat.DecoderVersion)
             throw new NeuralFileException($"the file needs decoder version {decoder}; this decoder implements version {NeuralFileFormat.DecoderVersion}");
@@ -116,6 +116,7 @@ public static class NeuralFileReader
         int flags = r.BoundedU8(0, NeuralFileFormat.LosslessFlag, "the flags");
         int mode = r.BoundedU8(0, (int)ResidualPrediction.SpatialAndChannel, "the residual prediction");
         string json = r.Utf8(r.Bounded(2, NeuralFileFormat.MaxConfigBytes, "the config length"), "the model config");
+        var attributes = format >= 2 ? ReadAttributes(ref r) : SignalAttributes.None;
 
         long points = 1;
         foreach (int d in dims)
@@ -155,7 +156,20 @@ public static class NeuralFileReader
         if (!lossless && (mode != 0 || residualBytes != 0))
             throw new NeuralFileException("the file is damaged: a residual in a lossy file");
         return new NeuralFileHeader(format, decoder, signal, config, json, tensors,
-            lossless ? (ResidualPrediction)mode : null, span.Length, weightBytes, residualBytes);
+            lossless ? (ResidualPrediction)mode : null, span.Length, weightBytes, residualBytes) { Attributes = attributes };
+    }
+
+    private static SortedDictionary<string, string> ReadAttributes(ref ByteReader r)
+    {
+        int count = r.BoundedU8(0, NeuralFileFormat.MaxAttributes, "the attribute count");
+        var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            string key = r.Ascii(r.BoundedU8(1, NeuralFileFormat.MaxAttributeKeyLength, "an attribute key length"), IsModalityChar, "an attribute key");
+            string value = r.Ascii(r.BoundedU8(1, byte.MaxValue, "an attribute value length"), SignalAttributes.IsValueChar, $"attribute {key}");
+            if (!attributes.TryAdd(key, value)) throw new NeuralFileException($"the file is damaged: attribute {key} appears twice");
+        }
+        return attributes;
     }
 
     private static System.Numerics.BigInteger Product(int[] dims) =>

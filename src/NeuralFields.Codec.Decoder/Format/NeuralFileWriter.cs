@@ -15,11 +15,16 @@ public static class NeuralFileWriter
     /// <summary>
     /// The bytes of a file holding <paramref name="tensors"/> (in <see cref="ModelLayout.Tensors"/> order)
     /// and, when given, the lossless residual (source − decoded, grid order, channels interleaved),
-    /// coded with whichever prediction gives the smallest stream.
+    /// coded with whichever prediction gives the smallest stream. Files with <paramref name="attributes"/>
+    /// are format version 2, files without stay version 1 (writers write the lowest version that describes the file).
     /// </summary>
-    public static byte[] Write(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors, int[]? residual = null)
+    public static byte[] Write(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors, int[]? residual = null,
+        IReadOnlyDictionary<string, string>? attributes = null)
     {
         CheckTensors(signal, config, tensors);
+        attributes ??= SignalAttributes.None;
+        SignalAttributes.Require(attributes);
+        int format = attributes.Count > 0 ? NeuralFileFormat.FormatVersion : NeuralFileFormat.FirstFormatVersion;
         var weights = new RangeEncoder();
         TensorCoding.Encode(weights, tensors);
         var weightStream = weights.Finish();
@@ -34,11 +39,11 @@ public static class NeuralFileWriter
         }
 
         var header = new ArrayBufferWriter<byte>();
-        WriteHeader(header, signal, config, tensors, prediction, weightStream.Length, residualStream.Length);
+        WriteHeader(header, signal, config, attributes, format, tensors, prediction, weightStream.Length, residualStream.Length);
 
         var file = new ArrayBufferWriter<byte>();
         file.Write(NeuralFileFormat.Magic);
-        U16(file, NeuralFileFormat.FormatVersion);
+        U16(file, format);
         U16(file, NeuralFileFormat.DecoderVersion);
         U32(file, (uint)header.WrittenCount);
         file.Write(header.WrittenSpan);
@@ -51,7 +56,7 @@ public static class NeuralFileWriter
     }
 
     private static void WriteHeader(ArrayBufferWriter<byte> w, SignalInfo signal, FieldConfig config,
-        IReadOnlyList<QuantizedTensor> tensors, ResidualPrediction? prediction, int weightBytes, int residualBytes)
+        IReadOnlyDictionary<string, string> attributes, int format, IReadOnlyList<QuantizedTensor> tensors, ResidualPrediction? prediction, int weightBytes, int residualBytes)
     {
         Ascii(w, signal.Modality);
         U8(w, signal.Dimensions.Length);
@@ -64,6 +69,15 @@ public static class NeuralFileWriter
         if (json.Length > NeuralFileFormat.MaxConfigBytes) throw new NeuralFieldsException("the model config is too long for a neural file");
         U32(w, (uint)json.Length);
         w.Write(json);
+        if (format >= 2)
+        {
+            U8(w, attributes.Count);
+            foreach (var (key, value) in attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                Ascii(w, key);
+                Ascii(w, value);
+            }
+        }
         U16(w, tensors.Count);
         foreach (var t in tensors)                                 // names and shapes follow from the config: not stored
         {

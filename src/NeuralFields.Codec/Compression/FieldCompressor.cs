@@ -20,7 +20,7 @@ namespace NeuralFields.Codec.Compression;
 public static class FieldCompressor
 {
     public static CompressionResult Compress(SignalInfo signal, ushort[] samples, CompressionOptions options,
-        ITrainingObserver? observer = null, CancellationToken cancel = default)
+        ITrainingObserver? observer = null, CancellationToken cancel = default, IReadOnlyDictionary<string, string>? attributes = null)
     {
         options.Validate();
         ModelLayout.Tensors(options.Config, signal);                // refuses oversized models before training
@@ -60,7 +60,7 @@ public static class FieldCompressor
         var evaluator = new FieldEvaluator(options.Config, signal, tensors.ToDictionary(t => t.Name, t => t.Dequantize()));
         var predicted = evaluator.Integers();
         int[]? residual = options.Lossless ? samples.Select((s, i) => s - predicted[i]).ToArray() : null;
-        var bytes = NeuralFileWriter.Write(signal, options.Config, tensors, residual);
+        var bytes = NeuralFileWriter.Write(signal, options.Config, tensors, residual, attributes);
 
         // The file is what counts: decode it as a user will and measure (lossless: require) the result.
         var decoded = FieldDecoder.Decode(bytes);

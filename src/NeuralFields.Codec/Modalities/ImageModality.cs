@@ -13,6 +13,8 @@ public sealed class ImageModality : IModality
 
     public string OutputExtension => ".png";
 
+    public string DefaultPreset => "coin";
+
     public LoadedSignal Load(string path, LoadOptions options)
     {
         var image = ImageFile.Load(path, options.Alpha, options.MaxPoints);

@@ -2,10 +2,10 @@ using NeuralFields.Schema;
 
 namespace NeuralFields.Codec.Modalities;
 
-/// <summary>The modalities neural files support; audio and 3D fields join this list with their writers.</summary>
+/// <summary>The modalities neural files support, each with its reader and writer.</summary>
 public static class ModalityRegistry
 {
-    public static IReadOnlyList<IModality> All { get; } = [new ImageModality()];
+    public static IReadOnlyList<IModality> All { get; } = [new ImageModality(), new AudioModality()];
 
     /// <summary>The modality that reads this source file, by extension; null when none does.</summary>
     public static IModality? ForFile(string path)
