@@ -1,29 +1,42 @@
 namespace NeuralFields.Benchmarks;
 
-/// <summary>The few options the benchmarks take: a command, an optional input file, presets and steps.</summary>
-internal sealed record Arguments(string Command, string? Input, string[] Presets, int Steps)
+/// <summary>The few options the benchmarks take: a command, input files, presets, steps and crop sizes.</summary>
+internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, string[] Presets, int? StepsGiven, int[] Crops)
 {
+    /// <summary>The first input, for the benchmarks that take one.</summary>
+    public string? Input => Inputs.Count > 0 ? Inputs[0] : null;
+
+    public int Steps => StepsGiven ?? 5;
+
     public static Arguments Parse(string[] args)
     {
         string command = args.Length > 0 ? args[0] : "";
-        string? input = null;
+        var inputs = new List<string>();
         string[] presets = [];
-        int steps = 5;
+        int? steps = null;
+        int[] crops = [];
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--presets": presets = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--steps": steps = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                default: input = args[i]; break;
+                case "--crop": crops = args[++i].Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
+                default: inputs.Add(args[i]); break;
             }
         }
-        return new Arguments(command, input, presets, steps);
+        return new Arguments(command, inputs, presets, steps, crops);
     }
 
     public static int Usage()
     {
-        Console.Error.WriteLine("usage: nf-bench training [IMAGE] [--presets a,b,...] [--steps N]\n       nf-bench hashgrid [IMAGE] [--steps N]\n       nf-bench kernels [RESULTS.json]");
+        Console.Error.WriteLine("""
+            usage: nf-bench training [IMAGE] [--presets a,b,...] [--steps N]
+                   nf-bench hashgrid [IMAGE...] [--crop N] [--steps N]
+                   nf-bench kernels [RESULTS.json]
+                   nf-bench lossless IMAGE... [--crop 64,128] [--presets lossless] [--steps N]
+                   nf-bench codec IMAGE... [--crop 256] [--steps N]
+            """);
         return 2;
     }
 }

@@ -20,8 +20,8 @@ internal static class HashGridBenchmark
     {
         Torch.EnsureLoaded();
         StepTime();
-        if (arguments.Input is not null)
-            TimeToPsnr(arguments.Input, 30, arguments.Steps);
+        foreach (var input in arguments.Inputs)
+            TimeToPsnr(input, arguments.Crops.Length > 0 ? arguments.Crops[0] : 0, 30, arguments.Steps);
         return 0;
     }
 
@@ -69,9 +69,9 @@ internal static class HashGridBenchmark
             $"  encoding alone (native): forward {100 * forward:F1} ms, forward+backward {100 * total:F1} ms"));
     }
 
-    private static void TimeToPsnr(string path, double target, int maxSteps)
+    private static void TimeToPsnr(string path, int crop, double target, int maxSteps)
     {
-        var image = ImageFile.Load(path, AlphaMode.Drop);
+        var image = BenchmarkImages.Crop(ImageFile.Load(path, AlphaMode.Drop), crop);
         Console.WriteLine($"\ntime to {target} dB on {Path.GetFileName(path)} ({image.Width}x{image.Height}, {image.Channels} channel(s)), full batch:");
         using var x = tensor(SampleGrid.Coordinates(image.Info.Dimensions)).reshape(-1, 2);
         using var y = tensor(image.Values()).reshape(-1, image.Channels);

@@ -3,11 +3,15 @@ using NeuralFields.Benchmarks;
 // nf-bench training [IMAGE] [--presets a,b] [--steps N]: training throughput of each preset against the machine's matmul peak.
 // nf-bench hashgrid [IMAGE]: hash-grid step time (native vs TorchSharp) and time to 30 dB against SIREN.
 // nf-bench kernels [RESULTS.json]: encoded coordinates/s and rendered pixels/s per backend (TorchSharp, C#, ILGPU CPU, CUDA).
+// nf-bench lossless IMAGE... [--crop 64,128]: steps and seconds until a bit-plane model decodes every sample exactly.
+// nf-bench codec IMAGE... [--crop 256]: rate-distortion of neural files against JPEG at matched bpp; lossless against PNG.
 var arguments = Arguments.Parse(args);
 return arguments.Command switch
 {
     "training" => TrainingBenchmark.Run(arguments),
     "hashgrid" => HashGridBenchmark.Run(arguments),
     "kernels" => KernelBenchmark.Run(arguments),
+    "lossless" => LosslessBenchmark.Run(arguments),
+    "codec" => CodecBenchmark.Run(arguments),
     _ => Arguments.Usage(),
 };

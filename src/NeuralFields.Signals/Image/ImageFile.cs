@@ -60,7 +60,7 @@ public static class ImageFile
         AtomicFile.Write(path, stream => image.Save(stream, encoder));
     }
 
-    private static ImageSignal Decode(SharpImage image, AlphaMode alphaMode)
+    internal static ImageSignal Decode(SharpImage image, AlphaMode alphaMode)
     {
         var (channels, hasAlpha) = image switch
         {
@@ -102,7 +102,7 @@ public static class ImageFile
         return new ImageSignal(width, height, outChannels, bitDepth, samples);
     }
 
-    private static SharpImage Encode(ImageSignal s)
+    internal static SharpImage Encode(ImageSignal s)
     {
         var v = s.Samples;
         int w = s.Width;
