@@ -32,7 +32,7 @@ internal static class FitCommand
         var accelerator = AcceleratorOption.Create("rendering the final reconstruction of an image (training always runs on TorchSharp)");
         var lossless = new Option<bool>("--lossless")
         {
-            Description = $"Train until every sample decodes exactly (bit-plane head; preset {LosslessPreset} unless --preset/--config) or --steps run out",
+            Description = $"Train until every sample decodes exactly (bit-plane head; preset {LosslessPreset} for images, audio-lossless for WAV, unless --preset/--config) or --steps run out",
         };
 
         var command = new Command("fit", "Fit a coordinate network to an image, a WAV clip, a mesh (SDF/occupancy) or a raw volume; writes the reconstruction, metrics.json, curve.png and model.ckpt")

@@ -13,13 +13,17 @@ internal static class Plots
         Alignment legend = Alignment.LowerRight)
     {
         var plot = new Plot();
-        foreach (var s in series)
+        int colours = plot.Add.Palette.Colors.Length;
+        for (int i = 0; i < series.Count; i++)
         {
+            var s = series[i];
             var xs = s.X.Select(x => logX ? Math.Log10(Math.Max(x, 1)) : x).ToArray();
             var ys = s.Y.Select(y => double.IsFinite(y) ? y : double.NaN).ToArray();
             var line = plot.Add.ScatterLine(xs, ys);
             line.LegendText = s.Label;
             line.LineWidth = 2;
+            // The palette repeats after its last colour: later rounds get other dash patterns so no two series look alike.
+            line.LinePattern = (i / colours) switch { 0 => LinePattern.Solid, 1 => LinePattern.Dashed, _ => LinePattern.Dotted };
         }
         plot.Title(title);
         plot.XLabel(logX ? xLabel + " (log10)" : xLabel);
