@@ -118,7 +118,9 @@ internal static class ShapePreview
     /// <summary>Unit normals pointing out of the shape, from central differences of the field.</summary>
     private static Vector3[] Normals(FieldModel model, Vector3[] points, bool sdf)
     {
-        const float h = 2e-3f;
+        // About two preview pixels: a hash grid's finest cells are far smaller, and differences across them show its
+        // collision noise as grain rather than the surface's shape.
+        const float h = 6e-3f;
         Vector3[] axes = [Vector3.UnitX, Vector3.UnitY, Vector3.UnitZ];
         var gradient = new Vector3[points.Length];
         foreach (var axis in axes)
