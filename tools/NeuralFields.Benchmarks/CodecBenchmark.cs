@@ -81,7 +81,7 @@ internal static class CodecBenchmark
             var (bytes, decoded) = ClassicCodecs.Jpeg(image, quality);
             double b = bytes * 8 / pixels;
             if (best.Quality == 0 || Math.Abs(b - bpp) < Math.Abs(best.Bpp - bpp))
-                best = (quality, b, BenchmarkImages.Psnr(image, decoded));
+                best = (quality, b, Core.Metrics.Psnr.Compute(image.Values(), decoded.Values()));
         }
         return best;
     }

@@ -67,27 +67,28 @@ internal static class CompressCommand
                 Seed = parse.GetValue(seed),
             };
             options.Validate();                                   // unsupported components are refused before any work
-            var load = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels)) { ModelChosen = modelChosen };
+            var load = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels));
             var shardText = parse.GetValue(shard);
             if (Directory.Exists(source))
             {
                 var outFolder = parse.GetValue(output) ?? throw new NeuralFieldsException("a folder input needs --out FOLDER for the neural files");
-                return CompressFolder(source, outFolder, shardText is null ? Shard.All : Shard.Parse(shardText), options, load, cancel);
+                return CompressFolder(source, outFolder, shardText is null ? Shard.All : Shard.Parse(shardText), options, modelChosen, load, cancel);
             }
             if (shardText is not null) throw new NeuralFieldsException("--shard applies to a folder input");
             var target = parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension);
-            CompressOne(source, target, options, load, cancel);
+            CompressOne(source, target, options, modelChosen, load, cancel);
             return 0;
         })));
         return command;
     }
 
-    private static CompressionResult CompressOne(string source, string target, CompressionOptions options, LoadOptions load, CancellationToken cancel)
+    /// <summary>Without <paramref name="modelChosen"/> the file gets its modality's default preset instead of <paramref name="options"/>' config.</summary>
+    private static CompressionResult CompressOne(string source, string target, CompressionOptions options, bool modelChosen, LoadOptions load, CancellationToken cancel)
     {
         if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
         var modality = ModalityRegistry.ForSource(source);
         var signal = modality.Load(source, load);
-        if (!load.ModelChosen)
+        if (!modelChosen)
         {
             options = options with { Config = Core.Models.Presets.Load(modality.DefaultPreset) };
             options.Validate();
@@ -105,7 +106,7 @@ internal static class CompressCommand
         return result;
     }
 
-    private static int CompressFolder(string folder, string outFolder, Shard shard, CompressionOptions options, LoadOptions load, CancellationToken cancel)
+    private static int CompressFolder(string folder, string outFolder, Shard shard, CompressionOptions options, bool modelChosen, LoadOptions load, CancellationToken cancel)
     {
         var items = DatasetPlan.For(folder, outFolder, shard);
         int done = 0, skipped = 0, failed = 0;
@@ -121,7 +122,7 @@ internal static class CompressCommand
             }
             try
             {
-                CompressOne(item.Source, item.Output, options, load, cancel);
+                CompressOne(item.Source, item.Output, options, modelChosen, load, cancel);
                 done++;
             }
             catch (NeuralFieldsException e)

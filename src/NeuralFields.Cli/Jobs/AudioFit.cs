@@ -63,7 +63,7 @@ internal static class AudioFit
         run.SaveCheckpointAndCurve(staging, $"{Path.GetFileName(path)}: {configName}");
         Waveform(staging.PathOf("waveform.png"), clip, source, decoded);
         if (bitErrors.Count > 0)
-            ImageFit.PlotBitPlanes(staging.PathOf("bitplanes.png"), $"{Path.GetFileName(path)}: bit error rate per plane ({configName})", bitErrors, clip.Info.BitDepth);
+            Plots.BitPlanes(staging.PathOf("bitplanes.png"), $"{Path.GetFileName(path)}: bit error rate per plane ({configName})", bitErrors, clip.Info.BitDepth);
         var metrics = new JsonObject
         {
             ["audio"] = Path.GetFullPath(path),

@@ -109,7 +109,7 @@ internal static class ImageFit
         Plots.Lines(staging.PathOf("curve.png"), $"{label}: {request.ConfigName}", "step", "PSNR (dB)",
             [new Plots.Series(request.ConfigName, result.Curve.Select(c => (double)c.Step).ToArray(), result.Curve.Select(c => c.Psnr).ToArray())]);
         if (result.BitErrors.Count > 0)
-            PlotBitPlanes(staging.PathOf("bitplanes.png"), $"{label}: bit error rate per plane ({request.ConfigName})", result.BitErrors, image.BitDepth);
+            Plots.BitPlanes(staging.PathOf("bitplanes.png"), $"{label}: bit error rate per plane ({request.ConfigName})", result.BitErrors, image.BitDepth);
         staging.Commit();
         return result;
     }
@@ -137,17 +137,6 @@ internal static class ImageFit
             StepsToLossless = first?.Step,
             SecondsToLossless = first?.Seconds,
         };
-    }
-
-    /// <summary>bitplanes.png: one line per plane, MSB first; the paper's "bit bias" shows as MSBs reaching 0 first.</summary>
-    public static void PlotBitPlanes(string path, string title, IReadOnlyList<BitErrorPoint> points, int bitDepth)
-    {
-        var steps = points.Select(p => (double)p.Step).ToArray();
-        var series = Enumerable.Range(0, bitDepth).Reverse()
-            .Select(bit => new Plots.Series(bit == bitDepth - 1 ? $"bit {bit} (MSB)" : bit == 0 ? "bit 0 (LSB)" : $"bit {bit}",
-                steps, points.Select(p => p.Rates[bit]).ToArray()))
-            .ToList();
-        Plots.Lines(path, title, "step", "bit error rate", series, legend: ScottPlot.Alignment.UpperRight);
     }
 
     private static string Describe(SignalInfo s) => $"{string.Join("x", s.Dimensions.Reverse())} {s.Channels}-channel {s.BitDepth}-bit";

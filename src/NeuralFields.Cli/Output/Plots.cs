@@ -8,6 +8,17 @@ internal static class Plots
 {
     public sealed record Series(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
 
+    /// <summary>bitplanes.png: bit error rate per plane against step, MSB first; the paper's "bit bias" shows as MSBs reaching 0 first.</summary>
+    public static void BitPlanes(string path, string title, IReadOnlyList<Core.Training.BitErrorPoint> points, int bitDepth)
+    {
+        var steps = points.Select(p => (double)p.Step).ToArray();
+        var series = Enumerable.Range(0, bitDepth).Reverse()
+            .Select(bit => new Series(bit == bitDepth - 1 ? $"bit {bit} (MSB)" : bit == 0 ? "bit 0 (LSB)" : $"bit {bit}",
+                steps, points.Select(p => p.Rates[bit]).ToArray()))
+            .ToList();
+        Lines(path, title, "step", "bit error rate", series, legend: Alignment.UpperRight);
+    }
+
     /// <summary>Line plot of one or more series; written atomically. The legend sits where falling curves (errors) leave room when asked.</summary>
     public static void Lines(string path, string title, string xLabel, string yLabel, IReadOnlyList<Series> series, bool logX = false,
         Alignment legend = Alignment.LowerRight)

@@ -18,11 +18,7 @@ public sealed record LoadedSignal(SignalInfo Info, ushort[] Samples)
 }
 
 /// <summary>How sources are read (what applies depends on the modality).</summary>
-public sealed record LoadOptions(AlphaMode Alpha = AlphaMode.Keep, long MaxPoints = ImageFile.DefaultMaxPixels)
-{
-    /// <summary>The user named a preset or config; otherwise each file is compressed with its modality's <see cref="IModality.DefaultPreset"/>.</summary>
-    public bool ModelChosen { get; init; }
-}
+public sealed record LoadOptions(AlphaMode Alpha = AlphaMode.Keep, long MaxPoints = ImageFile.DefaultMaxPixels);
 
 /// <summary>
 /// One kind of signal a neural file can hold: which source files it reads, and how a decoded signal
