@@ -39,10 +39,10 @@ internal static class HashGridBenchmark
             Torch.Seed(0);
             var model = new FieldModel(config, info);
             using var trainer = new Trainer(model, x, y, 0);
-            trainer.Run(3);
+            trainer.Run(10);
             const int steps = 20;
             var clock = Stopwatch.StartNew();
-            trainer.Run(3 + steps);
+            trainer.Run(10 + steps);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {implementation,-6}: {1000 * clock.Elapsed.TotalSeconds / steps:F1} ms/step ({model.ParameterCount:N0} parameters, T = 2^19)"));
         }
@@ -55,14 +55,14 @@ internal static class HashGridBenchmark
         var grid = new NeuralFields.Core.Encodings.HashGridEncoding(config, 2);
         using var w = randn(x.shape[0], grid.OutputDims);
         double forward = 0, total = 0;
-        for (int i = 0; i < 12; i++)
+        for (int i = 0; i < 22; i++)
         {
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
             var y = grid.forward(x);
             double f = clock.Elapsed.TotalSeconds;
             (y * w).sum().backward();
-            if (i >= 2) { forward += f; total += clock.Elapsed.TotalSeconds; }
+            if (i >= 12) { forward += f; total += clock.Elapsed.TotalSeconds; }
             grid.parameters().First().grad!.zero_();
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

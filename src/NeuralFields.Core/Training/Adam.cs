@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -82,10 +83,28 @@ public sealed class Adam : IDisposable
         nint pAt = (nint)Pointer(parameter), gAt = (nint)Pointer(gradient), mAt = (nint)Pointer(firstMoment), vAt = (nint)Pointer(secondMoment);
         long n = parameter.numel();
         float b1 = (float)_beta1, b2 = (float)_beta2, c1 = (float)(1 - _beta1), c2 = (float)(1 - _beta2), eps = (float)_epsilon;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot loop: optimised from the first step
         void Range(long start, long end)
         {
             float* p = (float*)pAt, g = (float*)gAt, m = (float*)mAt, v = (float*)vAt;
-            for (long i = start; i < end; i++)
+            long i = start;
+            // Eight lanes at a time with the same operations in the same order as the scalar tail (no fused
+            // multiply-add), so every element gets the same bits whichever path it takes.
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vb1 = Vector256.Create(b1); var vb2 = Vector256.Create(b2); var vc1 = Vector256.Create(c1); var vc2 = Vector256.Create(c2);
+                var vStep = Vector256.Create(stepSize); var vBc2 = Vector256.Create(sqrtBc2); var vEps = Vector256.Create(eps);
+                for (; i + 8 <= end; i += 8)
+                {
+                    var gi = Vector256.Load(g + i);
+                    var mi = vb1 * Vector256.Load(m + i) + vc1 * gi;
+                    var vi = vb2 * Vector256.Load(v + i) + vc2 * gi * gi;
+                    mi.Store(m + i);
+                    vi.Store(v + i);
+                    (Vector256.Load(p + i) - vStep * (mi / (Vector256.Sqrt(vi) / vBc2 + vEps))).Store(p + i);
+                }
+            }
+            for (; i < end; i++)
             {
                 float gi = g[i];
                 float mi = b1 * m[i] + c1 * gi;

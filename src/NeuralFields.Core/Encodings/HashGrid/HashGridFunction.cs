@@ -33,7 +33,7 @@ public sealed class HashGridFunction : autograd.SingleTensorFunction<HashGridFun
         var coords = ctx.get_saved_variables()[0];
         var layout = (HashGridLayout)ctx.get_data("layout");
         using var gradOutput = grad.contiguous();
-        var gradTable = zeros(layout.TotalEntries, layout.Features);
+        var gradTable = empty(layout.TotalEntries, layout.Features);   // every entry is written by the kernel
         Kernels(layout, coords, gradOutput, gradTable, forward: false);
         return [null!, null!, gradTable];
     }
