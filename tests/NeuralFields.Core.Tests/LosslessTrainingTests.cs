@@ -79,6 +79,21 @@ public class LosslessTrainingTests
         }
     }
 
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void The_hash_grid_lossless_preset_reconstructs_a_32x32_image_exactly(int bits)
+    {
+        // The hash grid composes with the bit-plane head: the preset as shipped, only the budget capped.
+        var (samples, info) = Samples(32, bits);
+        var fit = Train(Presets.Load("lossless-hashgrid"), samples, info, budget: 1000);
+        using (fit.Trainer)
+        {
+            Assert.True(fit.Outcome.ReachedTarget, $"{bits}-bit not lossless after {fit.Outcome.Steps} steps: BER {string.Join(" ", fit.Trainer.BitErrors[^1].Rates)}");
+            Assert.True(DecodesExactly(fit.Model, fit.Coordinates, samples, bits));
+        }
+    }
+
     [Fact]
     public void Checkpoints_keep_a_bit_plane_model_exact()
     {
