@@ -32,6 +32,7 @@ internal static class HashGridBenchmark
         using var y = rand(65536, 1);
         Console.WriteLine("one full-batch training step, 65,536 samples, hash grid 16 levels x 2 features, ReLU 2x64:");
         EncodingOnly(x);
+        Phases(info, x, y);
         foreach (var implementation in new[] { "native", "torch" })
         {
             var config = Presets.Load("hashgrid");
@@ -46,6 +47,33 @@ internal static class HashGridBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {implementation,-6}: {1000 * clock.Elapsed.TotalSeconds / steps:F1} ms/step ({model.ParameterCount:N0} parameters, T = 2^19)"));
         }
+    }
+
+    /// <summary>Where a native step's time goes: forward (encoding + MLP + head), loss backward, Adam.</summary>
+    private static void Phases(SignalInfo info, Tensor x, Tensor y)
+    {
+        var config = Presets.Load("hashgrid");
+        config = config with { Encoding = ((HashGridConfig)config.Encoding) with { Log2HashmapSize = 19 } };
+        Torch.Seed(0);
+        var model = new FieldModel(config, info);
+        using var adam = new Adam(model.named_parameters().Select(p => (p.parameter, 1.0)), 0.9, 0.99, 1e-15);
+        double forward = 0, backward = 0, update = 0;
+        const int warmup = 10, steps = 20;
+        for (int i = 0; i < warmup + steps; i++)
+        {
+            using var scope = NewDisposeScope();
+            adam.ZeroGrad();
+            var clock = Stopwatch.StartNew();
+            var loss = model.Head.Loss(model.forward(x), y);
+            double f = clock.Elapsed.TotalMilliseconds;
+            loss.backward();
+            double b = clock.Elapsed.TotalMilliseconds;
+            adam.Update(1e-2);
+            double u = clock.Elapsed.TotalMilliseconds;
+            if (i >= warmup) { forward += f; backward += b - f; update += u - b; }
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  native step phases: forward {forward / steps:F1} ms, backward {backward / steps:F1} ms, Adam {update / steps:F1} ms"));
     }
 
     /// <summary>The encoding's forward and backward alone, to see what share of a step they take.</summary>
@@ -63,10 +91,37 @@ internal static class HashGridBenchmark
             double f = clock.Elapsed.TotalSeconds;
             (y * w).sum().backward();
             if (i >= 12) { forward += f; total += clock.Elapsed.TotalSeconds; }
-            grid.parameters().First().grad!.zero_();
+            grid.parameters().First().grad = null;   // as the trainer does: the next backward assigns, not adds
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  encoding alone (native): forward {100 * forward:F1} ms, forward+backward {100 * total:F1} ms"));
+        RawKernels(x, config);
+    }
+
+    /// <summary>The C# kernels on plain buffers, without autograd or tensor allocation around them.</summary>
+    private static unsafe void RawKernels(Tensor x, HashGridConfig config)
+    {
+        var layout = new NeuralFields.Core.Encodings.HashGrid.HashGridLayout(config, 2);
+        float[] coords = x.data<float>().ToArray();
+        long n = coords.Length / 2;
+        var random = new Random(0);
+        float[] table = new float[(long)layout.TotalEntries * layout.Features];
+        for (int i = 0; i < table.Length; i++) table[i] = random.NextSingle();
+        float[] features = new float[n * layout.OutputDims], gradient = new float[table.Length];
+        double forward = 0, backward = 0;
+        fixed (float* c = coords, t = table, f = features, g = gradient)
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                NeuralFields.Core.Encodings.HashGrid.HashGridKernels.Forward(layout, c, n, t, f);
+                double a = clock.Elapsed.TotalMilliseconds;
+                NeuralFields.Core.Encodings.HashGrid.HashGridKernels.Backward(layout, c, n, f, g);
+                if (i >= 10) { forward += a; backward += clock.Elapsed.TotalMilliseconds - a; }
+            }
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  encoding kernels on raw buffers: forward {forward / 20:F1} ms, backward {backward / 20:F1} ms"));
     }
 
     private static void TimeToPsnr(string path, int crop, double target, int maxSteps)
