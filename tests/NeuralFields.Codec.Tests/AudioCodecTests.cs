@@ -80,12 +80,12 @@ public sealed class AudioCodecTests : IDisposable
               "head": { "type": "linear", "centered": true },
               "training": { "learning_rate": 1e-3, "steps": 10 } }
             """);
-        var compress = NfProcess.Run("compress", source, "-o", Path("clip.nf"), "--lossless", "--config", Path("tiny.json"));
+        var compress = Nf.Run("compress", source, "-o", Path("clip.nf"), "--lossless", "--config", Path("tiny.json"));
         Assert.True(compress.ExitCode == 0, compress.Error + compress.Out);
-        var info = NfProcess.Run("info", Path("clip.nf"));
+        var info = Nf.Run("info", Path("clip.nf"));
         foreach (var text in new[] { "audio", "sample_rate 11025", "kbit/s", "lossless" })
             Assert.Contains(text, info.Out);
-        var decompress = NfProcess.Run("decompress", Path("clip.nf"), "-o", Path("back.wav"));
+        var decompress = Nf.Run("decompress", Path("clip.nf"), "-o", Path("back.wav"));
         Assert.True(decompress.ExitCode == 0, decompress.Error);
         Assert.Equal(WavFile.Load(source).Codes, WavFile.Load(Path("back.wav")).Codes);
     }

@@ -23,17 +23,17 @@ public sealed class CommandTests : IDisposable
     public void Compress_info_and_decompress_round_trip_a_16_bit_image_losslessly()
     {
         var image = WriteImage("rgb16.png", 16);
-        var compress = NfProcess.Run("compress", image, "-o", Path("rgb16.nf"), "--lossless", "--steps", "10", "--bits", "6", "--qat-steps", "2",
+        var compress = Nf.Run("compress", image, "-o", Path("rgb16.nf"), "--lossless", "--steps", "10", "--bits", "6", "--qat-steps", "2",
             "--config", WriteConfig());
         Assert.True(compress.ExitCode == 0, compress.Error + compress.Out);
         Assert.Contains("lossless", compress.Out);
 
-        var info = NfProcess.Run("info", Path("rgb16.nf"));
+        var info = Nf.Run("info", Path("rgb16.nf"));
         Assert.True(info.ExitCode == 0, info.Error);
         foreach (var text in new[] { "image", "10 x 7", "3 channel(s)", "16-bit", "lossless", "bits per pixel", "decoder version 1", "\"hidden_layers\":2" })
             Assert.Contains(text, info.Out);
 
-        var decompress = NfProcess.Run("decompress", Path("rgb16.nf"), "-o", Path("back.png"));
+        var decompress = Nf.Run("decompress", Path("rgb16.nf"), "-o", Path("back.png"));
         Assert.True(decompress.ExitCode == 0, decompress.Error);
         Assert.Equal(ImageFile.Load(image).Samples, ImageFile.Load(Path("back.png")).Samples);
     }
@@ -42,7 +42,7 @@ public sealed class CommandTests : IDisposable
     public void Damaged_files_get_one_error_line_exit_code_2_and_no_output()
     {
         var image = WriteImage("rgb8.png", 8);
-        Assert.Equal(0, NfProcess.Run("compress", image, "-o", Path("ok.nf"), "--steps", "3", "--config", WriteConfig()).ExitCode);
+        Assert.Equal(0, Nf.Run("compress", image, "-o", Path("ok.nf"), "--steps", "3", "--config", WriteConfig()).ExitCode);
         var valid = File.ReadAllBytes(Path("ok.nf"));
 
         var cases = new Dictionary<string, (byte[] Bytes, string Message)>
@@ -57,7 +57,7 @@ public sealed class CommandTests : IDisposable
         {
             File.WriteAllBytes(Path(name + ".nf"), bytes);
             var output = Path(name + ".png");
-            var result = NfProcess.Run("decompress", Path(name + ".nf"), "-o", output);
+            var result = Nf.Run("decompress", Path(name + ".nf"), "-o", output);
             Assert.Equal(2, result.ExitCode);
             var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Single(lines);
@@ -66,7 +66,7 @@ public sealed class CommandTests : IDisposable
             Assert.False(File.Exists(output), $"{name}: an output file was left behind");
         }
         Assert.Empty(Directory.GetFiles(_folder, "*.partial"));
-        var info = NfProcess.Run("info", Path("corrupt.nf"));
+        var info = Nf.Run("info", Path("corrupt.nf"));
         Assert.Equal(2, info.ExitCode);
         Assert.StartsWith("error: ", info.Error);
     }
@@ -81,7 +81,7 @@ public sealed class CommandTests : IDisposable
               "network": { "type": "mlp", "hidden_layers": 1, "width": 8, "activation": { "type": "spder" } },
               "head": { "type": "linear" } }
             """);
-        var result = NfProcess.Run("compress", image, "-o", Path("x.nf"), "--config", config);
+        var result = Nf.Run("compress", image, "-o", Path("x.nf"), "--config", config);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("shifted_gaussian", result.Error);
         Assert.Contains("spder", result.Error);

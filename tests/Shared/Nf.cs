@@ -1,9 +1,12 @@
 using System.Diagnostics;
 
-namespace NeuralFields.Codec.Tests;
+namespace NeuralFields.Tests;
 
-/// <summary>Runs the real `nf` program (nf.dll next to the tests) as a user would, with a time limit.</summary>
-internal static class NfProcess
+/// <summary>
+/// Runs the real `nf` program (nf.dll next to the tests) as a user would, with a time limit. Shared by
+/// the test projects that drive the CLI (linked into each, see their .csproj).
+/// </summary>
+internal static class Nf
 {
     public sealed record Result(int ExitCode, string Out, string Error);
 
@@ -15,7 +18,7 @@ internal static class NfProcess
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))   // generous: a loaded 2-core machine runs fits many times slower
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"nf {string.Join(' ', args)} did not finish");
