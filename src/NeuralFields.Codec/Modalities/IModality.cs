@@ -18,7 +18,8 @@ public sealed record LoadedSignal(SignalInfo Info, ushort[] Samples)
 }
 
 /// <summary>How sources are read (what applies depends on the modality).</summary>
-public sealed record LoadOptions(AlphaMode Alpha = AlphaMode.Keep, long MaxPoints = ImageFile.DefaultMaxPixels);
+/// <param name="GridResolution">Meshes: points per axis of the signed-distance grid the network fits.</param>
+public sealed record LoadOptions(AlphaMode Alpha = AlphaMode.Keep, long MaxPoints = ImageFile.DefaultMaxPixels, int GridResolution = 64);
 
 /// <summary>
 /// One kind of signal a neural file can hold: which source files it reads, and how a decoded signal

@@ -5,7 +5,7 @@ namespace NeuralFields.Codec.Modalities;
 /// <summary>The modalities neural files support, each with its reader and writer.</summary>
 public static class ModalityRegistry
 {
-    public static IReadOnlyList<IModality> All { get; } = [new ImageModality(), new AudioModality(), new VolumeModality()];
+    public static IReadOnlyList<IModality> All { get; } = [new ImageModality(), new AudioModality(), new VolumeModality(), new ShapeModality()];
 
     /// <summary>The modality that reads this source file, by extension; null when none does.</summary>
     public static IModality? ForFile(string path)
