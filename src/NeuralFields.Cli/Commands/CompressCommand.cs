@@ -21,7 +21,7 @@ internal static class CompressCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "A signal file (image: PNG, JPEG, BMP, TIFF, ...; audio: WAV; volume: .raw with its .json sidecar) or a folder of them" };
+        var input = new Argument<string>("input") { Description = "A signal file (image: PNG, JPEG, BMP, TIFF, ...; audio: WAV; volume: .raw with its .json sidecar; mesh: PLY, OBJ) or a folder of them" };
         var output = new Option<string?>("--out", "-o")
         {
             Description = "Output .nf file for a file input [default: INPUT with its extension replaced by .nf]; output folder for a folder input (required)",
