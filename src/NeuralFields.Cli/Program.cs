@@ -17,4 +17,30 @@ var root = new RootCommand("nf: fit, render and compress signals with coordinate
     InfoCommand.Create(),
     AnalyzeEncodingCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+if (args.Length > 0 && parse.Errors.Count > 0)
+{
+    // A typo or a malformed value gets one line and the exit code of every other error, not the whole help text.
+    var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+    Console.Error.WriteLine($"error: {Readable(error.Message)} (see {string.Join(' ', ["nf", .. CommandPath(parse.CommandResult)])} --help)");
+    return 2;
+}
+return await parse.InvokeAsync();
+
+// System.CommandLine names .NET types ("System.Nullable`1[System.Int32]"); say what the option wants instead.
+static string Readable(string message)
+{
+    var m = System.Text.RegularExpressions.Regex.Match(message, "^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\\.$");
+    if (!m.Success) return message;
+    string type = m.Groups[3].Value;
+    string wanted = type.Contains("Int") ? "a whole number" : type.Contains("Double") || type.Contains("Single") ? "a number" : "a valid value";
+    return $"{m.Groups[2].Value} expects {wanted}, got '{m.Groups[1].Value}'";
+}
+
+static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+{
+    var names = new Stack<string>();
+    for (var c = result; c.Parent is System.CommandLine.Parsing.CommandResult parent; c = parent)
+        names.Push(c.Command.Name);
+    return names;
+}

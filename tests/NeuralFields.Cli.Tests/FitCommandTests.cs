@@ -73,6 +73,9 @@ public sealed class FitCommandTests : IDisposable
         { "--steps must be positive", ["fit", "{img}", "--steps", "0", "--out", "{dir}/out"] },
         { "not a NeuralFields checkpoint", ["render", "{img}", "-o", "{dir}/out.png"] },
         { "is not an image", ["fit", "{dir}/bad-type.json", "--out", "{dir}/out"] },
+        { "--steps expects a whole number, got 'many'", ["fit", "{img}", "--steps", "many", "--out", "{dir}/out"] },
+        { "Unrecognized command or argument '--stepz'", ["fit", "{img}", "--stepz", "5", "--out", "{dir}/out"] },
+        { "Required argument missing", ["fit", "--out", "{dir}/out"] },
     };
 
     [Theory]
