@@ -143,8 +143,7 @@ internal static class CompressCommand
     /// <summary>For meshes the grid PSNR says little: how far the decoded surface lies from the source's.</summary>
     private static string ShapeSummary(string source, CompressionResult r)
     {
-        var decoded = FieldDecoder.Decode(r.File);
-        var surface = ShapeModality.Surface(decoded);
+        var surface = ShapeModality.Surface(r.Decoded);
         var mesh = MeshFile.Load(source);
         double chamfer = ShapeMetrics.Chamfer(mesh, surface, 20_000, 0);
         var (min, max) = mesh.Bounds();

@@ -69,7 +69,7 @@ public static class FieldCompressor
             throw new InvalidOperationException("the written neural file does not decode to the samples it was made from");
         var header = NeuralFileReader.ReadHeader(bytes);
         double psnr = options.Lossless ? double.PositiveInfinity : Psnr(decoded.Samples.Select(v => (float)v).ToArray(), samples, signal.MaxValue, asValues: false);
-        return new CompressionResult(bytes, header, psnr, psnrFloat, outcome.Steps, qatSteps, clock.Elapsed.TotalSeconds,
+        return new CompressionResult(bytes, header, decoded, psnr, psnrFloat, outcome.Steps, qatSteps, clock.Elapsed.TotalSeconds,
             options.Lossless && outcome.ReachedTarget);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using NeuralFields.Codec.Decoder;
 using NeuralFields.Schema;
@@ -44,16 +43,16 @@ public sealed class ShapeModality : IModality
         for (int z = 0, i = 0; z < r; z++)
             for (int y = 0; y < r; y++)
                 for (int x = 0; x < r; x++, i++)
-                    points[i] = new Vector3(GridCoordinate(x, r), GridCoordinate(y, r), GridCoordinate(z, r));
+                    points[i] = new Vector3(SampleGrid.Coordinate(x, r), SampleGrid.Coordinate(y, r), SampleGrid.Coordinate(z, r));
         var distances = FieldSamples.Evaluate(query, points, FieldKind.Sdf);
         var samples = new ushort[distances.Length];
         for (int i = 0; i < samples.Length; i++)
             samples[i] = (ushort)Math.Round((Math.Clamp(distances[i] / Truncation, -1f, 1f) + 1) * 0.5 * ushort.MaxValue, MidpointRounding.ToEven);
         var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            [CentreKey] = string.Join(' ', new[] { centre.X, centre.Y, centre.Z }.Select(Text)),
-            [ScaleKey] = Text(scale),
-            [TruncationKey] = Text(Truncation),
+            [CentreKey] = AttributeNumbers.Format(centre.X, centre.Y, centre.Z),
+            [ScaleKey] = AttributeNumbers.Format(scale),
+            [TruncationKey] = AttributeNumbers.Format(Truncation),
         };
         var info = new SignalInfo(Name, [r, r, r], 1, 16);
         return new LoadedSignal(info, samples)
@@ -72,33 +71,17 @@ public sealed class ShapeModality : IModality
         var d = signal.Info.Dimensions;
         if (d.Length != 3 || d[0] != d[1] || d[1] != d[2] || signal.Info.Channels != 1)
             throw new NeuralFieldsException("a shape file holds one channel on a cubic 3-D grid; this one does not");
-        if (!Numbers(signal, CentreKey, 3, out var c) || !Numbers(signal, ScaleKey, 1, out var s) || s[0] <= 0 || !Numbers(signal, TruncationKey, 1, out var t))
+        var a = signal.Attributes;
+        if (!AttributeNumbers.TryRead(a, CentreKey, 3, out var c) || !AttributeNumbers.TryRead(a, ScaleKey, 1, out var s) || s[0] <= 0
+            || !AttributeNumbers.TryRead(a, TruncationKey, 1, out var t))
             throw new NeuralFieldsException($"the file lacks the {CentreKey}, {ScaleKey} and {TruncationKey} a shape needs");
         int r = d[0];
         float toDistance = 2f * t[0] / signal.Info.MaxValue;
         var values = signal.Samples.Select(v => v * toDistance - t[0]).ToArray();
-        var unit = MarchingTetrahedra.Extract(values, r, r, r, 0f, new Vector3(GridCoordinate(0, r)), 2f / r);
+        var unit = MarchingTetrahedra.Extract(values, r, r, r, 0f, new Vector3(SampleGrid.Coordinate(0, r)), 2f / r);
         if (unit.TriangleCount == 0)
             throw new NeuralFieldsException("the decoded field has no surface (no sign change on the grid): nothing to write");
         var centre = new Vector3(c[0], c[1], c[2]);
         return unit.Transformed(v => v / s[0] + centre);
-    }
-
-    /// <summary>Grid point i of r at the cell centre (2i+1)/r − 1, as every sample grid of the toolkit.</summary>
-    private static float GridCoordinate(int i, int r) => (2f * i + 1) / r - 1;
-
-    private static string Text(float value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static bool Numbers(DecodedSignal signal, string key, int count, out float[] values)
-    {
-        values = [];
-        if (!signal.Attributes.TryGetValue(key, out var text)) return false;
-        var parts = text.Split(' ');
-        if (parts.Length != count) return false;
-        values = new float[count];
-        for (int i = 0; i < count; i++)
-            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !float.IsFinite(values[i]))
-                return false;
-        return true;
     }
 }

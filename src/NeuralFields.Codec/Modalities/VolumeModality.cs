@@ -1,4 +1,3 @@
-using System.Globalization;
 using NeuralFields.Codec.Decoder;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Volume;
@@ -37,8 +36,8 @@ public sealed class VolumeModality : IModality
         var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal) { [TypeKey] = h.Type };
         if (!exact)
         {
-            attributes[MinimumKey] = volume.Minimum.ToString("R", CultureInfo.InvariantCulture);
-            attributes[MaximumKey] = volume.Maximum.ToString("R", CultureInfo.InvariantCulture);
+            attributes[MinimumKey] = AttributeNumbers.Format(volume.Minimum);
+            attributes[MaximumKey] = AttributeNumbers.Format(volume.Maximum);
         }
         var info = new SignalInfo(Name, [h.Depth, h.Height, h.Width], h.Channels, bits);
         return new LoadedSignal(info, samples) { Attributes = attributes, Exact = exact, Description = $"a {h.Type} volume" };
@@ -53,18 +52,15 @@ public sealed class VolumeModality : IModality
             ? t
             : throw new NeuralFieldsException($"the file's volume attribute {TypeKey} is missing or not uint8, uint16 or float32");
         float minimum = 0, maximum = 1;
-        if (type == "float32" && !(Float(signal, MinimumKey, out minimum) && Float(signal, MaximumKey, out maximum)))
-            throw new NeuralFieldsException("the file lacks the minimum and maximum a float32 volume needs");
+        if (type == "float32")
+        {
+            if (!(AttributeNumbers.TryRead(signal.Attributes, MinimumKey, 1, out var low) && AttributeNumbers.TryRead(signal.Attributes, MaximumKey, 1, out var high)))
+                throw new NeuralFieldsException("the file lacks the minimum and maximum a float32 volume needs");
+            (minimum, maximum) = (low[0], high[0]);
+        }
         var header = new RawVolumeHeader(info.Dimensions[2], info.Dimensions[1], info.Dimensions[0], type, info.Channels);
         float scale = 1f / info.MaxValue;
         var values = signal.Samples.Select(s => s * scale).ToArray();
         RawVolume.Save(path, new VolumeSignal(header, values, minimum, maximum), values);
-    }
-
-    private static bool Float(DecodedSignal signal, string key, out float value)
-    {
-        value = 0;
-        return signal.Attributes.TryGetValue(key, out var text)
-            && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value);
     }
 }
