@@ -83,13 +83,16 @@ internal static class FitCommand
 
     public const string LosslessPreset = "lossless";
 
+    /// <summary>The verdict of an exact fit (image or audio), with when it was first reached when known.</summary>
+    internal static string ExactLine(int? stepsToLossless, double? secondsToLossless) => stepsToLossless is int steps
+        ? string.Create(CultureInfo.InvariantCulture, $"lossless: every sample decodes exactly, reached after {steps} steps in {secondsToLossless:F1} s")
+        : "lossless: every sample decodes exactly";
+
     /// <summary>The verdict of decoding every sample, with the bit error rate per plane (MSB first) when not exact.</summary>
     private static string LosslessLine(ImageFitResult result)
     {
         if (result.Lossless)
-            return result.StepsToLossless is int steps
-                ? string.Create(CultureInfo.InvariantCulture, $"lossless: every sample decodes exactly, reached after {steps} steps in {result.SecondsToLossless:F1} s")
-                : "lossless: every sample decodes exactly";
+            return ExactLine(result.StepsToLossless, result.SecondsToLossless);
         var planes = string.Join(" ", result.BitErrorRate.Reverse().Select(r => r.ToString("0.####", CultureInfo.InvariantCulture)));
         return string.Create(CultureInfo.InvariantCulture,
             $"not lossless after {result.Steps} steps: {result.WrongSamples:N0} of {(long)result.Width * result.Height * result.Channels:N0} samples differ; bit error rate MSB..LSB: {planes}");

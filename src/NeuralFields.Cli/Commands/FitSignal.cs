@@ -39,7 +39,7 @@ internal static class FitSignal
                 $"{label}: SNR {Db(r.Snr)} dB, PSNR {Db(r.Psnr)} dB, {r.Steps} steps in {r.Seconds:F1} s ({r.SamplesPerSecond:N0} samples/s, {r.Parameters:N0} parameters) -> {outDir}"));
             if (lossless)
                 Console.WriteLine(r.WrongSamples == 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"lossless: every sample decodes exactly, reached after {r.StepsToLossless} steps in {r.SecondsToLossless:F1} s")
+                    ? FitCommand.ExactLine(r.StepsToLossless, r.SecondsToLossless)
                     : $"not lossless after {r.Steps} steps: {r.WrongSamples:N0} samples differ");
         }
         else if (MeshFile.IsMeshPath(path))
