@@ -35,8 +35,7 @@ internal static class HashGridBenchmark
         Phases(info, x, y);
         foreach (var implementation in new[] { "native", "torch" })
         {
-            var config = Presets.Load("hashgrid");
-            config = config with { Encoding = ((HashGridConfig)config.Encoding) with { Implementation = implementation, Log2HashmapSize = 19 } };
+            var config = StepConfig(implementation);
             Torch.Seed(0);
             var model = new FieldModel(config, info);
             using var trainer = new Trainer(model, x, y, 0);
@@ -49,11 +48,17 @@ internal static class HashGridBenchmark
         }
     }
 
+    /// <summary>The step benchmark's model: the `hashgrid` preset with T = 2^19 and the given encoding implementation.</summary>
+    private static FieldConfig StepConfig(string implementation)
+    {
+        var config = Presets.Load("hashgrid");
+        return config with { Encoding = ((HashGridConfig)config.Encoding) with { Implementation = implementation, Log2HashmapSize = 19 } };
+    }
+
     /// <summary>Where a native step's time goes: forward (encoding + MLP + head), loss backward, Adam.</summary>
     private static void Phases(SignalInfo info, Tensor x, Tensor y)
     {
-        var config = Presets.Load("hashgrid");
-        config = config with { Encoding = ((HashGridConfig)config.Encoding) with { Log2HashmapSize = 19 } };
+        var config = StepConfig("native");
         Torch.Seed(0);
         var model = new FieldModel(config, info);
         using var adam = new Adam(model.named_parameters().Select(p => (p.parameter, 1.0)), 0.9, 0.99, 1e-15);
@@ -79,7 +84,7 @@ internal static class HashGridBenchmark
     /// <summary>The encoding's forward and backward alone, to see what share of a step they take.</summary>
     private static void EncodingOnly(Tensor x)
     {
-        var config = (HashGridConfig)Presets.Load("hashgrid").Encoding with { Log2HashmapSize = 19 };
+        var config = (HashGridConfig)StepConfig("native").Encoding;
         var grid = new NeuralFields.Core.Encodings.HashGridEncoding(config, 2);
         using var w = randn(x.shape[0], grid.OutputDims);
         double forward = 0, total = 0;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NeuralFields.Core.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -80,7 +80,7 @@ public sealed class Adam : IDisposable
     /// <summary>The update above, element by element in float32; elements are independent, so any split gives the same bits.</summary>
     private unsafe void FusedUpdate(Tensor parameter, Tensor gradient, Tensor firstMoment, Tensor secondMoment, float stepSize, float sqrtBc2)
     {
-        nint pAt = (nint)Pointer(parameter), gAt = (nint)Pointer(gradient), mAt = (nint)Pointer(firstMoment), vAt = (nint)Pointer(secondMoment);
+        nint pAt = (nint)TensorPointer.Float(parameter), gAt = (nint)TensorPointer.Float(gradient), mAt = (nint)TensorPointer.Float(firstMoment), vAt = (nint)TensorPointer.Float(secondMoment);
         long n = parameter.numel();
         float b1 = (float)_beta1, b2 = (float)_beta2, c1 = (float)(1 - _beta1), c2 = (float)(1 - _beta2), eps = (float)_epsilon;
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot loop: optimised from the first step
@@ -119,8 +119,6 @@ public sealed class Adam : IDisposable
         else
             Parallel.For(0, (n + Chunk - 1) / Chunk, c => Range(c * Chunk, Math.Min(n, (c + 1) * Chunk)));
     }
-
-    private static unsafe float* Pointer(Tensor t) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 
     /// <summary>Moments in parameter order: m0, v0, m1, v1, ...</summary>
     public IEnumerable<Tensor> StateTensors()

@@ -1,5 +1,4 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using NeuralFields.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace NeuralFields.Core.Encodings.HashGrid;
@@ -40,11 +39,8 @@ public sealed class HashGridFunction : autograd.SingleTensorFunction<HashGridFun
 
     private static unsafe void Kernels(HashGridLayout layout, Tensor coords, Tensor input, Tensor output, bool forward)
     {
-        float* c = Pointer(coords), i = Pointer(input), o = Pointer(output);
+        float* c = TensorPointer.Float(coords), i = TensorPointer.Float(input), o = TensorPointer.Float(output);
         if (forward) HashGridKernels.Forward(layout, c, coords.shape[0], i, o);
         else HashGridKernels.Backward(layout, c, coords.shape[0], i, o);
     }
-
-    private static unsafe float* Pointer(Tensor t) =>
-        (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 }
