@@ -63,11 +63,12 @@ public static class FieldCompressor
         var bytes = NeuralFileWriter.Write(signal, options.Config, tensors, residual, attributes);
 
         // The file is what counts: decode it as a user will and measure (lossless: require) the result.
-        var decoded = FieldDecoder.Decode(bytes);
+        var file = NeuralFileReader.Read(bytes);
+        var decoded = FieldDecoder.Decode(file);
         var expected = options.Lossless ? samples : predicted.Select(v => (ushort)v).ToArray();
         if (!decoded.Samples.AsSpan().SequenceEqual(expected))
             throw new InvalidOperationException("the written neural file does not decode to the samples it was made from");
-        var header = NeuralFileReader.ReadHeader(bytes);
+        var header = file.Header;
         double psnr = options.Lossless ? double.PositiveInfinity : Psnr(decoded.Samples.Select(v => (float)v).ToArray(), samples, signal.MaxValue, asValues: false);
         return new CompressionResult(bytes, header, decoded, psnr, psnrFloat, outcome.Steps, qatSteps, clock.Elapsed.TotalSeconds,
             options.Lossless && outcome.ReachedTarget);
