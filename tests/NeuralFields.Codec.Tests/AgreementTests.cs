@@ -39,7 +39,7 @@ public class AgreementTests
         var model = new FieldModel(config, info);
         var coordinates = tensor(SampleGrid.Coordinates(info.Dimensions)).reshape(-1, 2);
         var targets = tensor(FieldCompressor.Values(samples, info.MaxValue)).reshape(-1, 3);
-        using (var trainer = new Trainer(model, coordinates, targets, 1)) trainer.Run(20);
+        using (var trainer = new Trainer(model, coordinates, targets, 1)) trainer.Run(new TrainingRun(20));
         var tensors = ModelTensors.Quantize(model, new QuantizationPlan(8));
         ModelTensors.Load(model, tensors);
 

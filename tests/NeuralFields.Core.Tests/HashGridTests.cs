@@ -112,7 +112,7 @@ public class HashGridTests
         Torch.Seed(0);
         var model = new FieldModel(Presets.Load("hashgrid"), info);
         using var trainer = new Trainer(model, x, y, 0);
-        var outcome = trainer.Run(200, targetPsnr: 35);
+        var outcome = trainer.Run(new TrainingRun(200) { TargetPsnr = 35 });
         Assert.True(outcome.ReachedTarget, $"reached only {trainer.Evaluate():F2} dB in {outcome.Steps} steps");
     }
 }

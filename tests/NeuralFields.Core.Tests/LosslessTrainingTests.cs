@@ -43,7 +43,7 @@ public class LosslessTrainingTests
         Torch.Seed(0);
         var model = new FieldModel(config, info);
         var trainer = new Trainer(model, coordinates, targets, 0);
-        var outcome = trainer.Run(budget, untilLossless: true);
+        var outcome = trainer.Run(new TrainingRun(budget) { UntilLossless = true });
         return new Fit(model, trainer, outcome, coordinates);
     }
 

@@ -22,7 +22,7 @@ public class MethodFitTests
         Torch.Seed(0);
         var model = new FieldModel(config, info);
         using var trainer = new Trainer(model, x, y, 0);
-        trainer.Run(Steps);
+        trainer.Run(new TrainingRun(Steps));
         return trainer.Evaluate();
     }
 

@@ -68,7 +68,7 @@ public class ProgressiveNetworkTests
         using (var coarsest = model.Forward(x, 1))
             Assert.True(allclose(finest, coarsest));   // later levels start from zero heads
         using var trainer = new Trainer(model, x, y, 0);
-        trainer.Run(6);
+        trainer.Run(new TrainingRun(6));
         trainer.Evaluate();
         Assert.Equal(6, network.StepsTaken);            // evaluation forwards are not counted
         var heads = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -83,7 +83,7 @@ public class ProgressiveNetworkTests
         Torch.Seed(0);
         var model = new FieldModel(Config(levelSteps: 25), info);
         using var trainer = new Trainer(model, x, y, 0);
-        trainer.Run(150);
+        trainer.Run(new TrainingRun(150));
         var psnr = new double[model.Levels];
         for (int level = 1; level <= model.Levels; level++)
         {

@@ -96,7 +96,7 @@ public class ShiftedBasisTests
             Assert.True(allclose(all.narrow(0, 40, 3), few));
 
         using var trainer = new Trainer(model, x, y, 1);
-        trainer.Run(3);
+        trainer.Run(new TrainingRun(3));
         var path = Path.Combine(Path.GetTempPath(), $"nf-shifted-{Guid.NewGuid():N}.ckpt");
         try
         {

@@ -14,7 +14,7 @@ public class TrainingTests
         Torch.Seed(seed);
         var model = new FieldModel(Presets.Load(preset), info);
         using var trainer = new Trainer(model, x, y, seed);
-        trainer.Run(steps);
+        trainer.Run(new TrainingRun(steps));
         return trainer.Evaluate();
     }
 
@@ -48,7 +48,7 @@ public class TrainingTests
         var losses = new Recorder();
         Torch.Seed(9);
         using (var straight = new Trainer(new FieldModel(config, info), x, y, 9))
-            straight.Run(20, observer: losses);
+            straight.Run(new TrainingRun(20), losses);
 
         var path = Path.Combine(Path.GetTempPath(), $"nf-resume-{Guid.NewGuid():N}.ckpt");
         var resumed = new Recorder();
@@ -57,7 +57,7 @@ public class TrainingTests
             Torch.Seed(9);
             using (var first = new Trainer(new FieldModel(config, info), x, y, 9))
             {
-                first.Run(20, observer: resumed, pauseAt: 10);
+                first.Run(new TrainingRun(20) { PauseAt = 10 }, resumed);
                 Checkpoint.Save(path, first, 9);
             }
             var loaded = Checkpoint.Load(path);
@@ -65,7 +65,7 @@ public class TrainingTests
             second.Optimizer.Restore(loaded.AdamStep, loaded.AdamMoments);
             second.RestoreProgress(loaded.Curve, loaded.Seconds);
             Assert.Equal(10, second.CompletedSteps);
-            second.Run(20, observer: resumed);
+            second.Run(new TrainingRun(20), resumed);
         }
         finally
         {
@@ -87,7 +87,7 @@ public class TrainingTests
         var (x, y, info) = TestSignals.ImageTensors(16);
         Torch.Seed(0);
         using var trainer = new Trainer(new FieldModel(Presets.Load("siren"), info), x, y, 0);
-        var outcome = trainer.Run(2000, targetPsnr: 20);
+        var outcome = trainer.Run(new TrainingRun(2000) { TargetPsnr = 20 });
         Assert.True(outcome.ReachedTarget);
         Assert.True(outcome.Steps < 2000);
         Assert.True(outcome.Psnr >= 20);

@@ -39,10 +39,10 @@ internal static class HashGridBenchmark
             Torch.Seed(0);
             var model = new FieldModel(config, info);
             using var trainer = new Trainer(model, x, y, 0);
-            trainer.Run(10);
+            trainer.Run(new TrainingRun(10));
             const int steps = 20;
             var clock = Stopwatch.StartNew();
-            trainer.Run(10 + steps);
+            trainer.Run(new TrainingRun(10 + steps));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {implementation,-6}: {1000 * clock.Elapsed.TotalSeconds / steps:F1} ms/step ({model.ParameterCount:N0} parameters, T = 2^19)"));
         }
@@ -142,7 +142,7 @@ internal static class HashGridBenchmark
             var model = new FieldModel(Presets.Load(preset), image.Info);
             using var trainer = new Trainer(model, x, y, 0);
             int limit = preset == "siren" ? Math.Max(maxSteps, 3000) : Math.Max(maxSteps, 2000);
-            var outcome = trainer.Run(limit, targetPsnr: target);
+            var outcome = trainer.Run(new TrainingRun(limit) { TargetPsnr = target });
             seconds[preset] = outcome.ReachedTarget ? outcome.Seconds : double.NaN;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {preset,-9}: {(outcome.ReachedTarget ? $"{outcome.Seconds:F1} s, {outcome.Steps} steps" : $"not reached in {outcome.Steps} steps ({outcome.Psnr:F2} dB, {outcome.Seconds:F1} s)")}"));

@@ -41,7 +41,7 @@ internal static class LosslessBenchmark
         var x = tensor(SampleGrid.Coordinates(image.Info.Dimensions)).reshape(-1, 2);
         var y = tensor(image.Values()).reshape(-1, image.Channels);
         using var trainer = new Trainer(model, x, y, 0);
-        var outcome = trainer.Run(budget, untilLossless: true);
+        var outcome = trainer.Run(new TrainingRun(budget) { UntilLossless = true });
         var first = trainer.BitErrors.FirstOrDefault(p => p.Exact);
         var last = trainer.BitErrors[^1];
         string steps = first is null ? $"not in {budget}" : first.Step.ToString(CultureInfo.InvariantCulture);

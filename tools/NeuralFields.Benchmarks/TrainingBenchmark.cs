@@ -33,9 +33,9 @@ internal static class TrainingBenchmark
             Torch.Seed(0);
             var model = new FieldModel(config, info);
             using var trainer = new Trainer(model, coordinates, targets, 0);
-            trainer.Run(2);                                           // warm-up: allocator, thread pool
+            trainer.Run(new TrainingRun(2));                                           // warm-up: allocator, thread pool
             var clock = Stopwatch.StartNew();
-            trainer.Run(2 + arguments.Steps);
+            trainer.Run(new TrainingRun(2 + arguments.Steps));
             double perStep = clock.Elapsed.TotalSeconds / arguments.Steps;
             double gflop = TrainingMatmulFlops(model, info.SampleCount) / 1e9;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

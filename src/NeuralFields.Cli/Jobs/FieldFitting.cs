@@ -41,8 +41,8 @@ internal static class FieldFitting
         }
         using var trainer = new Trainer(model, coordinates, targets, seed);
         var outcome = showProgress is null
-            ? trainer.Run(total, null, null, cancel)
-            : showProgress(total, observer => trainer.Run(total, null, observer, cancel));
+            ? trainer.Run(new TrainingRun(total), null, cancel)
+            : showProgress(total, observer => trainer.Run(new TrainingRun(total), observer, cancel));
         cancel.ThrowIfCancellationRequested();
 
         var rendered = Render(model, renderWidth, renderHeight, image.Channels, image.BitDepth);

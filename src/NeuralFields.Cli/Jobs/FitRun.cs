@@ -32,9 +32,10 @@ internal sealed class FitRun : IDisposable
         var model = new FieldModel(config, signal);
         var trainer = new Trainer(model, coordinates, targets, seed);
         int total = steps ?? config.Training.Steps;
+        var run = new TrainingRun(total) { TargetPsnr = targetPsnr, UntilLossless = untilLossless };
         var outcome = progress is null
-            ? trainer.Run(total, targetPsnr, null, cancel, untilLossless: untilLossless)
-            : progress(total, observer => trainer.Run(total, targetPsnr, observer, cancel, untilLossless: untilLossless));
+            ? trainer.Run(run, null, cancel)
+            : progress(total, observer => trainer.Run(run, observer, cancel));
         cancel.ThrowIfCancellationRequested();
         return new FitRun(model, trainer, outcome, seed);
     }

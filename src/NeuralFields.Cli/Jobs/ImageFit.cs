@@ -83,9 +83,10 @@ internal static class ImageFit
         }
 
         string label = Path.GetFileName(request.ImagePath);
+        var run = new TrainingRun(steps) { TargetPsnr = request.TargetPsnr, UntilLossless = request.Lossless };
         var outcome = showProgress is null
-            ? trainer.Run(steps, request.TargetPsnr, null, cancel, untilLossless: request.Lossless)
-            : showProgress(steps, observer => trainer.Run(steps, request.TargetPsnr, observer, cancel, untilLossless: request.Lossless));
+            ? trainer.Run(run, null, cancel)
+            : showProgress(steps, observer => trainer.Run(run, observer, cancel));
 
         var values = Commands.AcceleratorOption.RenderImage(model, image.Height, image.Width, null, request.Accelerator, out _);
         var reconstruction = ImageSignal.FromValues(values, image.Width, image.Height, image.Channels, image.BitDepth);

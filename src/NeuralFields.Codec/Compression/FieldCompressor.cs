@@ -37,18 +37,14 @@ public static class FieldCompressor
         int total = steps + qatSteps;
         TrainingOutcome outcome;
         using (var trainer = new Trainer(model, coordinates, targets, options.Seed))
-            outcome = trainer.Run(steps, null, new Rescaled(observer, total), cancel, untilLossless: options.Lossless);
+            outcome = trainer.Run(new TrainingRun(steps) { UntilLossless = options.Lossless }, new Rescaled(observer, total), cancel);
         cancel.ThrowIfCancellationRequested();
         double psnrFloat = Psnr(Predict(model, coordinates), samples, signal.MaxValue, asValues: true);
 
         if (qatSteps > 0 && !(options.Lossless && outcome.ReachedTarget))
         {
-            var qatClock = Stopwatch.StartNew();
             QuantizationAwareTraining.FineTune(model, coordinates, targets, options.Plan, qatSteps,
-                options.Config.Training.LearningRate * options.QatLearningRateScale, options.Seed,
-                observer is null ? null : (step, loss) => observer.OnStep(new TrainingProgress(steps + step, total, loss,
-                    model.Head.LossIsMse ? Core.Metrics.Psnr.FromMse(loss) : double.NaN, qatClock.Elapsed)),
-                cancel);
+                options.Config.Training.LearningRate * options.QatLearningRateScale, options.Seed, new Rescaled(observer, total, offset: steps), cancel);
             cancel.ThrowIfCancellationRequested();
         }
         else
@@ -105,17 +101,18 @@ public static class FieldCompressor
     }
 
     /// <summary>
-    /// Reports training steps on the scale of the whole run (training plus fine-tuning), and collects
+    /// Reports training steps on the scale of the whole run (training plus fine-tuning, which starts at
+    /// <c>offset</c>), and collects
     /// garbage every few steps: TorchSharp's custom autograd functions (the SIREN sine) leave native
     /// tensors to .NET finalizers, which a small managed heap never runs, so memory would grow by tens
     /// of MB per step (measured: 4.6 GB after 60 steps of a 10x28 SIREN on 384x256, flat at 1.8 GB with this).
     /// </summary>
-    private sealed class Rescaled(ITrainingObserver? inner, int total) : ITrainingObserver
+    private sealed class Rescaled(ITrainingObserver? inner, int total, int offset = 0) : ITrainingObserver
     {
         public void OnStep(TrainingProgress p)
         {
             if (p.Step % GarbageEvery == 0) CollectGarbage();
-            inner?.OnStep(p with { TotalSteps = total });
+            inner?.OnStep(p with { Step = offset + p.Step, TotalSteps = total });
         }
     }
 

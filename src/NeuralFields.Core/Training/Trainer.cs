@@ -1,15 +1,19 @@
 using System.Diagnostics;
 using NeuralFields.Core.Heads;
 using NeuralFields.Core.Models;
+using NeuralFields.Core.Training.Steps;
+using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
 using static TorchSharp.torch;
 
 namespace NeuralFields.Core.Training;
 
 /// <summary>
-/// Fits a <see cref="FieldModel"/> to coordinate/value pairs with Adam. One dispose scope per step;
-/// mini-batches are drawn from a generator seeded by (seed, step), so a resumed run draws the same
-/// batches as an uninterrupted one.
+/// The one training loop: fits a <see cref="FieldModel"/> to coordinate/value pairs with Adam. Each step draws
+/// a batch (the whole signal, or random samples from a generator seeded by (seed, step), so a resumed run draws
+/// the batches an uninterrupted one would), runs the <see cref="ITrainingStep"/> with the hooks around it and
+/// updates at the scheduled rate. What is measured when is the <see cref="EvaluationSchedule"/>'s business; when
+/// to stop is the <see cref="TrainingRun"/>'s.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -17,25 +21,29 @@ public sealed class Trainer : IDisposable
     private readonly Tensor _coordinates;
     private readonly Tensor _targets;
     private readonly TrainingConfig _config;
+    private readonly TrainerOptions _options;
     private readonly long _seed;
     private readonly Adam _adam;
+    private readonly ITrainingStep _step;
     private readonly List<CurvePoint> _curve = [];
-    private readonly List<BitErrorPoint> _bitErrors = [];
-    private Tensor? _targetIntegers;
+    private readonly List<BitErrorPoint> _restoredBitErrors = [];
+    private BitTracker? _bits;
+    private Tensor? _subset;
     private double _secondsBefore;
 
-    public Trainer(FieldModel model, Tensor coordinates, Tensor targets, long seed, Func<string, double>? learningRateScale = null)
+    public Trainer(FieldModel model, Tensor coordinates, Tensor targets, long seed, TrainerOptions? options = null)
     {
         if (coordinates.shape[0] != targets.shape[0])
             throw new ArgumentException("coordinates and targets differ in length");
         _model = model;
         _coordinates = coordinates;
         _targets = targets;
-        _config = model.Config.Training;
+        _options = options ?? new TrainerOptions();
+        _config = _options.Training ?? model.Config.Training;
         _seed = seed;
-        var scale = learningRateScale ?? model.LearningRateScale;
-        _adam = new Adam(model.named_parameters().Select(p => (p.parameter, scale(p.name))),
-            _config.Beta1, _config.Beta2, _config.Epsilon);
+        var scale = _options.LearningRateScale ?? model.LearningRateScale;
+        _adam = new Adam(model.named_parameters().Select(p => (p.parameter, scale(p.name))), _config.Beta1, _config.Beta2, _config.Epsilon);
+        _step = TrainingSteps.Create(model, _adam, _options.LossTerms);
     }
 
     public FieldModel Model => _model;
@@ -48,8 +56,9 @@ public sealed class Trainer : IDisposable
     public IReadOnlyList<CurvePoint> Curve => _curve;
 
     /// <summary>Bit error rate per plane against step, measured for bit-plane heads and lossless runs.</summary>
-    public IReadOnlyList<BitErrorPoint> BitErrors => _bitErrors;
+    public IReadOnlyList<BitErrorPoint> BitErrors => _bits?.Points ?? _restoredBitErrors;
 
+    /// <summary>Seconds of training in all, including those before a resume.</summary>
     public double Seconds => _secondsBefore;
 
     /// <summary>Continues from a checkpoint's counters (its weights and moments are already loaded).</summary>
@@ -57,135 +66,154 @@ public sealed class Trainer : IDisposable
     {
         _curve.Clear();
         _curve.AddRange(curve);
-        _bitErrors.Clear();
-        _bitErrors.AddRange(bitErrors ?? []);
+        _restoredBitErrors.Clear();
+        _restoredBitErrors.AddRange(bitErrors ?? []);
+        _bits?.Restore(_restoredBitErrors);
         _secondsBefore = seconds;
     }
 
-    /// <summary>
-    /// Trains until <paramref name="totalSteps"/> steps are done in all, or the full-signal PSNR reaches
-    /// <paramref name="targetPsnr"/>, or <paramref name="cancel"/> fires. The learning-rate schedule
-    /// spans <paramref name="totalSteps"/>; <paramref name="pauseAt"/> stops earlier on the same schedule
-    /// (to checkpoint mid-run). With <paramref name="untilLossless"/> it stops at the first check (every
-    /// training.eval_every steps) where the rounded output equals every integer sample of the target.
-    /// </summary>
-    public TrainingOutcome Run(int totalSteps, double? targetPsnr = null, ITrainingObserver? observer = null,
-        CancellationToken cancel = default, int? pauseAt = null, bool untilLossless = false)
+    public TrainingOutcome Run(TrainingRun run, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
-        int stopAt = Math.Min(totalSteps, pauseAt ?? totalSteps);
-        long n = _coordinates.shape[0];
-        long batch = _config.BatchSize == 0 || _config.BatchSize >= n ? n : _config.BatchSize;
-        bool fullBatch = batch == n;
         var clock = Stopwatch.StartNew();
         double secondsAtStart = _secondsBefore;
-        long samples = 0;
-        double psnr = _curve.Count > 0 ? _curve[^1].Psnr : double.NaN;
-        bool reached = false;
+        double Now() => secondsAtStart + clock.Elapsed.TotalSeconds;
+        long n = _coordinates.shape[0];
+        long batch = _config.BatchSize == 0 || _config.BatchSize >= n ? n : _config.BatchSize;
+        var schedule = new EvaluationSchedule(_config.EvalEvery, batch == n, _model.Head.LossIsMse, run);
         // Bits are checked for bit-plane heads, and for any head (its values rounded) in a lossless run.
-        bool trackBits = untilLossless || _model.Head is BitPlaneHead;
-        if (trackBits)
-            _targetIntegers ??= BitPlanes.Quantize(_targets, _model.Signal.BitDepth).DetachFromDisposeScope();
+        var bits = run.UntilLossless || _model.Head is BitPlaneHead ? Bits() : null;
+        double psnr = _curve.Count > 0 ? _curve[^1].Psnr : double.NaN;
+        int psnrMeasuredAt = _curve.Count > 0 ? _curve[^1].Step : -1;
+        bool reached = false;
+        long samples = 0;
         _model.train();
 
-        while (CompletedSteps < stopAt && !cancel.IsCancellationRequested)
+        try
         {
-            int step = CompletedSteps;
-            double loss;
-            bool checkedBits = false, exact = false;
-            using (var scope = NewDisposeScope())
+            while (!run.Exhausted(CompletedSteps, Now()) && !cancel.IsCancellationRequested)
             {
-                var (x, y) = fullBatch ? (_coordinates, _targets) : SampleBatch(step, n, batch);
-                _adam.ZeroGrad();
-                var raw = _model.forward(x);
-                var lossTensor = _model.Head.Loss(raw, y);
-                if (trackBits && fullBatch && step % _config.EvalEvery == 0)
+                int step = CompletedSteps;
+                bool bitsFromOutputs = bits is not null && schedule.ChecksBitsOnOutputs(step);
+                bool psnrFromOutputs = schedule.MeasuresPsnrOnOutputs(step);
+                foreach (var hook in _options.Hooks) hook.BeforeCompute(step);
+                double loss;
+                bool exact = false;
+                using (var scope = NewDisposeScope())
                 {
-                    // Full batch: this step's outputs cover every sample, so the bits of its weights come free.
-                    exact = CheckBits(raw, step, secondsAtStart + clock.Elapsed.TotalSeconds, confirm: untilLossless);
-                    checkedBits = true;
+                    var (x, y) = schedule.FullBatch ? (_coordinates, _targets) : SampleBatch(step, n, batch);
+                    var result = _step.Compute(x, y, backward: true, keepOutputs: bitsFromOutputs || psnrFromOutputs);
+                    loss = result.Loss;
+                    RequireFinite(loss, step);
+                    foreach (var hook in _options.Hooks) hook.AfterCompute(step, loss);
+                    if (bitsFromOutputs)
+                        exact = bits!.Check(result.Outputs, step, Now(), confirm: run.UntilLossless);
+                    if (result.Outputs is not null && !_model.Head.LossIsMse && (psnrFromOutputs || exact))
+                        (psnr, psnrMeasuredAt) = (ValuePsnr(result.Outputs, y), step + 1);
                 }
-                bool stopHere = exact && untilLossless;
-                if (fullBatch && !_model.Head.LossIsMse && (stopHere || step + 1 == stopAt || (step + 1) % _config.EvalEvery == 0))
-                    psnr = ValuePsnr(raw, y);   // of this step's weights before the update, as for MSE losses
-                if (!stopHere)
+                if (exact && run.UntilLossless)
                 {
-                    lossTensor.backward();
-                    _adam.Update(_config.LearningRate * LearningRateSchedule.Multiplier(_config.Schedule, step, totalSteps));
+                    // These weights decode every sample exactly: keep them rather than take one more step.
+                    _curve.Add(new CurvePoint(step, psnr, Now()));
+                    observer?.OnStep(new TrainingProgress(step, run.TotalSteps, loss, psnr, TimeSpan.FromSeconds(Now())) { BitErrorRates = bits!.Last!.Rates });
+                    reached = true;
+                    break;
                 }
-                loss = lossTensor.item<float>();
+                _step.Update(_config.LearningRate * LearningRateSchedule.Multiplier(_config.Schedule, step, run.TotalSteps, run.TimeProgress(Now())));
+                samples += batch;
+
+                int done = CompletedSteps;
+                bool evaluate = schedule.EvaluatesAfter(done, last: run.Exhausted(done, Now()));
+                bool subset = false;
+                if (schedule.FullBatch && _model.Head.LossIsMse)
+                    (psnr, psnrMeasuredAt) = (Metrics.Psnr.FromMse(loss), done);   // the loss of this step's weights before the update: free and exact
+                else if (evaluate && !schedule.FullBatch)
+                    (psnr, psnrMeasuredAt, subset) = MiniBatchPsnr(run, done, last: run.Exhausted(done, Now()));
+                bool bitsChecked = bitsFromOutputs;
+                if (bits is not null && !schedule.FullBatch && evaluate)
+                {
+                    exact = bits.Check(null, done, Now(), confirm: false);
+                    bitsChecked = true;
+                }
+                if (evaluate || schedule.FullBatch)
+                    _curve.Add(new CurvePoint(done, psnr, Now()) { Subset = subset });
+                observer?.OnStep(new TrainingProgress(done, run.TotalSteps, loss, psnr, TimeSpan.FromSeconds(Now()))
+                    { BitErrorRates = bitsChecked ? bits!.Last!.Rates : null, PsnrOnSubset = subset });
+                if ((run.TargetPsnr is double target && evaluate && !subset && psnr >= target) || (exact && run.UntilLossless))
+                {
+                    reached = true;
+                    break;
+                }
             }
-            if (exact && untilLossless)
+            if (!reached && !cancel.IsCancellationRequested)
             {
-                // These weights decode every sample exactly: keep them rather than take one more step.
-                double at = secondsAtStart + clock.Elapsed.TotalSeconds;
-                _curve.Add(new CurvePoint(step, psnr, at));
-                observer?.OnStep(new TrainingProgress(step, totalSteps, loss, psnr, TimeSpan.FromSeconds(at)) { BitErrorRates = _bitErrors[^1].Rates });
-                reached = true;
-                break;
-            }
-            samples += batch;
-            int done = CompletedSteps;
-            bool last = done == stopAt;
-            bool evaluate = last || done % _config.EvalEvery == 0 || (targetPsnr.HasValue && fullBatch && _model.Head.LossIsMse);
-            if (fullBatch && _model.Head.LossIsMse)
-                psnr = Metrics.Psnr.FromMse(loss);   // the loss of this step's weights before the update: free and exact
-            else if (evaluate && !fullBatch)
-                psnr = Evaluate();
-            if (trackBits && !fullBatch && evaluate)
-            {
-                exact = CheckBits(null, done, secondsAtStart + clock.Elapsed.TotalSeconds, confirm: false);
-                checkedBits = true;
-            }
-            double elapsed = secondsAtStart + clock.Elapsed.TotalSeconds;
-            if (evaluate || fullBatch)
-                _curve.Add(new CurvePoint(done, psnr, elapsed));
-            observer?.OnStep(new TrainingProgress(done, totalSteps, loss, psnr, TimeSpan.FromSeconds(elapsed))
-                { BitErrorRates = checkedBits ? _bitErrors[^1].Rates : null });
-            if ((targetPsnr.HasValue && evaluate && psnr >= targetPsnr.Value) || (exact && untilLossless))
-            {
-                reached = true;
-                break;
+                // The run's last weights are measured once more where the loop could not know it was the last step.
+                if (psnrMeasuredAt != CompletedSteps && !(schedule.FullBatch && _model.Head.LossIsMse) && CompletedSteps > 0)
+                {
+                    psnr = Evaluate();
+                    if (_curve.Count > 0 && _curve[^1].Step == CompletedSteps) _curve[^1] = new CurvePoint(CompletedSteps, psnr, _curve[^1].Seconds);
+                    else _curve.Add(new CurvePoint(CompletedSteps, psnr, Now()));
+                }
+                // Full-batch checks look before each update, so the weights of the last one are checked here.
+                if (bits is not null && bits.Last?.Step != CompletedSteps)
+                    reached = bits.Check(null, CompletedSteps, Now(), confirm: false) && run.UntilLossless;
             }
         }
-        // Full-batch checks look before each update, so the weights of the last one are checked here.
-        if (trackBits && !reached && !cancel.IsCancellationRequested && (_bitErrors.Count == 0 || _bitErrors[^1].Step != CompletedSteps))
-            reached = CheckBits(null, CompletedSteps, secondsAtStart + clock.Elapsed.TotalSeconds, confirm: false) && untilLossless;
-        _secondsBefore = secondsAtStart + clock.Elapsed.TotalSeconds;
+        finally
+        {
+            foreach (var hook in _options.Hooks) hook.AfterRun();
+            _secondsBefore = Now();
+        }
         return new TrainingOutcome(CompletedSteps, psnr, _secondsBefore - secondsAtStart, samples, reached);
     }
 
-    /// <summary>Full-signal PSNR of the current weights (values in [0,1]).</summary>
+    /// <summary>Full-signal PSNR of the current weights (values in [0,1]), chunk by chunk.</summary>
     public double Evaluate()
     {
-        using var predicted = _model.Predict(_coordinates);
-        using var mse = nn.functional.mse_loss(predicted, _targets);
+        double psnr = SignalPsnr.Of(_model, _coordinates, _targets);
         _model.train();
-        return Metrics.Psnr.FromMse(mse.item<float>());
+        return psnr;
     }
 
     /// <summary>
-    /// Records the bit error rate per plane of the weights after <paramref name="step"/> steps, from this
-    /// step's full-batch outputs or (null) a prediction; true when every sample is exact. A free check
-    /// that finds no error is <paramref name="confirm"/>ed by the chunked prediction the decoder uses.
+    /// Between full evaluations a mini-batch run measures a fixed random subset of at most
+    /// <see cref="EvaluationSchedule.SubsetSize"/> samples (every sample when the signal is that small); the last
+    /// step, and a subset that reaches the target PSNR, are measured on every sample.
     /// </summary>
-    private bool CheckBits(Tensor? raw, int step, double seconds, bool confirm)
+    private (double Psnr, int At, bool Subset) MiniBatchPsnr(TrainingRun run, int done, bool last)
     {
-        var rates = BitErrorRates(raw);
-        if (raw is not null && confirm && rates.All(r => r == 0))
-            rates = BitErrorRates(null);
-        var point = new BitErrorPoint(step, rates, seconds);
-        _bitErrors.Add(point);
-        return point.Exact;
+        long n = _coordinates.shape[0];
+        if (last || n <= EvaluationSchedule.SubsetSize)
+            return (Evaluate(), done, false);
+        _subset ??= SubsetIndices(n).DetachFromDisposeScope();
+        using var scope = NewDisposeScope();
+        double estimate = SignalPsnr.Of(_model, _coordinates.index_select(0, _subset), _targets.index_select(0, _subset));
+        _model.train();
+        if (run.TargetPsnr is double target && estimate >= target)
+            return (Evaluate(), done, false);
+        return (estimate, done, true);
     }
 
-    private double[] BitErrorRates(Tensor? raw)
+    private Tensor SubsetIndices(long n)
     {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var values = raw is null ? _model.Predict(_coordinates) : _model.Head.Values(raw);
-        if (raw is null) _model.train();
-        var predicted = BitPlanes.Quantize(values, _model.Signal.BitDepth);
-        return Metrics.BitErrorRate.PerPlane(predicted, _targetIntegers!, _model.Signal.BitDepth);
+        using var generator = new Generator(unchecked((ulong)(_seed * 1_000_003 + 104_729)));
+        return randperm(n, generator: generator).narrow(0, 0, EvaluationSchedule.SubsetSize).sort().Values;
+    }
+
+    private BitTracker Bits()
+    {
+        if (_bits is null)
+        {
+            _bits = new BitTracker(_model, _coordinates, _targets);
+            _bits.Restore(_restoredBitErrors);
+        }
+        return _bits;
+    }
+
+    private void RequireFinite(double loss, int step)
+    {
+        if (double.IsFinite(loss)) return;
+        throw new NeuralFieldsException(
+            $"training diverged at step {step + 1}: the loss became {(double.IsNaN(loss) ? "NaN" : "infinite")}; lower training.learning_rate (now {_config.LearningRate:G4}) or check the config's other numbers");
     }
 
     private double ValuePsnr(Tensor raw, Tensor target)
@@ -198,14 +226,16 @@ public sealed class Trainer : IDisposable
 
     private (Tensor X, Tensor Y) SampleBatch(int step, long n, long batch)
     {
-        using var generator = new Generator(unchecked((ulong)(_seed * 1_000_003 + step)));
+        using var generator = new Generator(unchecked((ulong)(_seed * 1_000_003 + _options.BatchSalt + step)));
         var index = randint(n, [batch], generator: generator);
         return (_coordinates.index_select(0, index), _targets.index_select(0, index));
     }
 
     public void Dispose()
     {
+        _step.Dispose();
         _adam.Dispose();
-        _targetIntegers?.Dispose();
+        _bits?.Dispose();
+        _subset?.Dispose();
     }
 }

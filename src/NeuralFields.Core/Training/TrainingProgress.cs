@@ -5,6 +5,9 @@ public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, dou
 {
     /// <summary>Bit error rate per plane (index i = bit i, 0 = LSB) when bits were checked at this step, else null.</summary>
     public IReadOnlyList<double>? BitErrorRates { get; init; }
+
+    /// <summary>True when <see cref="Psnr"/> was measured on the fixed evaluation subset of a mini-batch run, not on every sample.</summary>
+    public bool PsnrOnSubset { get; init; }
 }
 
 /// <summary>Receives progress; the CLI draws a bar, libraries never print.</summary>
@@ -14,7 +17,12 @@ public interface ITrainingObserver
 }
 
 /// <summary>A point of the PSNR-against-step curve.</summary>
-public sealed record CurvePoint(int Step, double Psnr, double Seconds);
+public sealed record CurvePoint(int Step, double Psnr, double Seconds)
+{
+    /// <summary>Measured on the evaluation subset of a mini-batch run (an estimate), not on every sample.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Subset { get; init; }
+}
 
 /// <summary>What a run did.</summary>
 public sealed record TrainingOutcome(int Steps, double Psnr, double Seconds, long SamplesSeen, bool ReachedTarget)
