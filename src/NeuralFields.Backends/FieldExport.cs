@@ -9,28 +9,22 @@ using static TorchSharp.torch;
 namespace NeuralFields.Backends;
 
 /// <summary>
-/// Reads what the kernels need out of a trained TorchSharp model: the encoding's fixed data (the Fourier
-/// matrix, a shifted basis' projection and stored normalisation, hash tables) and the MLP's weights as
-/// one flat float array in the layout of <see cref="MlpShape"/>.
+/// Reads what the kernels need out of a trained TorchSharp model: every tensor the encoding's config
+/// describes (bases, stored normalisations, hash tables), by the description's names, and the MLP's
+/// weights as one flat float array in the layout of <see cref="MlpShape"/>.
 /// </summary>
 public static class FieldExport
 {
-    /// <summary>The kernels' description of a Core encoding module.</summary>
+    /// <summary>The kernels' description of a Core encoding module: its config and its tensors by name.</summary>
     public static EncodingSpec Encoding(Encoding encoding)
     {
-        var spec = new EncodingSpec(encoding.Config, encoding.InputDims);
-        return encoding switch
-        {
-            GaussianFourierFeatures => spec with { FourierMatrix = GaussianFourierFeatures.Matrix((GaussianFourierConfig)encoding.Config, encoding.InputDims) },
-            ShiftedBasis s => spec with
-            {
-                Projection = ShiftedBasis.Projection(((ShiftedBasisConfig)encoding.Config).Directions, encoding.InputDims),
-                Normalisation = (float)s.Normalisation,
-            },
-            QuantizedEncoding q => spec with { Inner = Encoding(q.Inner) },
-            HashGridEncoding h => spec with { HashTable = Floats(h.parameters().Single()) },
-            _ => spec,
-        };
+        var state = encoding.state_dict();
+        var tensors = new Dictionary<string, float[]>();
+        foreach (var spec in encoding.Config.Tensors(encoding.InputDims))
+            tensors[spec.Name] = state.TryGetValue(spec.Name, out var t)
+                ? Floats(t)
+                : throw new InvalidOperationException($"the {encoding.GetType().Name} module holds no '{spec.Name}' its config describes");
+        return new EncodingSpec(encoding.Config, encoding.InputDims) { Tensors = tensors };
     }
 
     /// <summary>Whether <see cref="Field"/> can export this model; <paramref name="reason"/> says why not.</summary>
@@ -40,26 +34,15 @@ public static class FieldExport
     public static FusedField Field(FieldModel model)
     {
         if (!CanExport(model, out var reason)) throw new ConfigException(reason);
-        var mlp = (MlpConfig)model.Config.Network;
-        int outputs = model.Signal.Channels;
+        var named = model.state_dict();
         var parameters = new List<float>();
-        int fanIn = model.Encoding.OutputDims;
-        var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-        for (int layer = 0; layer <= mlp.HiddenLayers; layer++)
+        foreach (var spec in model.Layout.Tensors.Where(t => t.Name.StartsWith(FieldLayout.NetworkPrefix + ".", StringComparison.Ordinal)))
         {
-            int fanOut = layer < mlp.HiddenLayers ? mlp.Width : outputs;
-            parameters.AddRange(Take(named, $"network.layers.{layer}.weight", [fanOut, fanIn]));
-            parameters.AddRange(Take(named, $"network.layers.{layer}.bias", [fanOut]));
-            fanIn = fanOut;
+            if (!named.TryGetValue(spec.Name, out var tensor) || !tensor.shape.SequenceEqual(spec.Shape.Select(d => (long)d)))
+                throw new InvalidOperationException($"the model has no parameter {spec.Name} of shape [{string.Join(", ", spec.Shape)}]");
+            parameters.AddRange(Floats(tensor));
         }
-        return new FusedField(Encoding(model.Encoding), mlp, outputs, parameters.ToArray(), model.Config.Head);
-    }
-
-    private static float[] Take(Dictionary<string, Tensor> named, string name, long[] shape)
-    {
-        if (!named.TryGetValue(name, out var tensor) || !tensor.shape.SequenceEqual(shape))
-            throw new InvalidOperationException($"the model has no parameter {name} of shape [{string.Join(", ", shape)}]");
-        return Floats(tensor);
+        return new FusedField(Encoding(model.Encoding), (MlpConfig)model.Config.Network, model.Signal.Channels, parameters.ToArray(), model.Config.Head);
     }
 
     private static float[] Floats(Tensor tensor)

@@ -2,8 +2,24 @@ using NeuralFields.Schema.Components;
 
 namespace NeuralFields.Schema;
 
-/// <summary>One registered component: its kind, the "type" name used in JSON, and its config class.</summary>
-public sealed record ComponentType(string Kind, string Name, Type ConfigType, string Summary, Func<ComponentConfig> Example);
+/// <summary>
+/// One registered component: its kind, the "type" name used in JSON, its config class, an example config
+/// (what the registry-driven tests build), and per backend other than TorchSharp (which every component
+/// has) either nothing (it is implemented there) or the reason it is not.
+/// </summary>
+public sealed record ComponentType(string Kind, string Name, Type ConfigType, string Summary, Func<ComponentConfig> Example)
+{
+    public IReadOnlyDictionary<Backend, string?> Backends { get; init; } = new Dictionary<Backend, string?>();
+
+    public bool Implements(Backend backend) => backend == Backend.Torch || (Backends.TryGetValue(backend, out var reason) && reason is null);
+
+    /// <summary>Why <paramref name="backend"/> does not compute this component; null when it does.</summary>
+    public string? Missing(Backend backend) => Implements(backend) ? null
+        : Backends.TryGetValue(backend, out var reason) ? reason : $"no {backend} implementation is registered";
+
+    /// <summary>"kind 'name'", as messages name a component.</summary>
+    public override string ToString() => $"{Kind} '{Name}'";
+}
 
 /// <summary>
 /// Every component type by name, like tiny-cuda-nn's "otype". JSON reading and writing, the module
@@ -23,32 +39,48 @@ public static class ComponentRegistry
 
     static ComponentRegistry()
     {
-        Add<EncodingConfig, IdentityEncodingConfig>("none", "raw coordinates", () => new IdentityEncodingConfig());
-        Add<EncodingConfig, PositionalEncodingConfig>("positional", "NeRF positional encoding", () => new PositionalEncodingConfig { Octaves = 6 });
-        Add<EncodingConfig, GaussianFourierConfig>("rff", "Gaussian random Fourier features", () => new GaussianFourierConfig { Features = 64, Sigma = 10 });
-        Add<EncodingConfig, ShiftedGaussianConfig>("shifted_gaussian", "shifted Gaussian basis", () => new ShiftedGaussianConfig { Centers = 32, Sigma = 0.05 });
-        Add<EncodingConfig, ShiftedTriangleConfig>("shifted_triangle", "shifted triangle (linear interpolation) basis", () => new ShiftedTriangleConfig { Centers = 32, Directions = ShiftDirections.Four });
-        Add<EncodingConfig, LearnableFourierConfig>("learnable_fourier", "learnable Fourier features", () => new LearnableFourierConfig { Features = 32, Gamma = 0.1, MlpHidden = 16, Output = 24 });
-        Add<EncodingConfig, QuantizedEncodingConfig>("quantized", "coordinates snapped to lattice cell centres", () => new QuantizedEncodingConfig { Resolution = [64], Inner = new PositionalEncodingConfig { Octaves = 4 } });
-        Add<EncodingConfig, HashGridConfig>("hashgrid", "multiresolution hash encoding (instant-ngp)", () => new HashGridConfig { NLevels = 4, Log2HashmapSize = 8, BaseResolution = 4 });
+        const string NoKernelState = "the kernels take encodings without trained state, and the hash grid";
+        const string NotInFiles = "neural files do not store it yet";
+        const string PlainHeads = "the fused kernel renders plain heads (linear, sigmoid)";
+        const string MlpOnly = "the fused kernel and the decoder evaluate plain MLPs";
 
-        Add<ActivationConfig, ReluActivationConfig>("relu", "ReLU", () => new ReluActivationConfig());
-        Add<ActivationConfig, SineActivationConfig>("sine", "SIREN sine with SIREN initialisation", () => new SineActivationConfig());
-        Add<ActivationConfig, SpderActivationConfig>("spder", "SPDER damped sine with SIREN initialisation", () => new SpderActivationConfig());
+        Add<EncodingConfig, IdentityEncodingConfig>("none", "raw coordinates", () => new IdentityEncodingConfig(), Kernels, Decoder);
+        Add<EncodingConfig, PositionalEncodingConfig>("positional", "NeRF positional encoding", () => new PositionalEncodingConfig { Octaves = 6 }, Kernels, Decoder);
+        Add<EncodingConfig, GaussianFourierConfig>("rff", "Gaussian random Fourier features", () => new GaussianFourierConfig { Features = 64, Sigma = 10 }, Kernels, Decoder);
+        Add<EncodingConfig, ShiftedGaussianConfig>("shifted_gaussian", "shifted Gaussian basis", () => new ShiftedGaussianConfig { Centers = 32, Sigma = 0.05 },
+            Kernels, Without(Backend.Decoder, NotInFiles));
+        Add<EncodingConfig, ShiftedTriangleConfig>("shifted_triangle", "shifted triangle (linear interpolation) basis", () => new ShiftedTriangleConfig { Centers = 32, Directions = ShiftDirections.Four },
+            Kernels, Without(Backend.Decoder, NotInFiles));
+        Add<EncodingConfig, LearnableFourierConfig>("learnable_fourier", "learnable Fourier features", () => new LearnableFourierConfig { Features = 32, Gamma = 0.1, MlpHidden = 16, Output = 24 },
+            Without(Backend.Kernels, NoKernelState), Without(Backend.Decoder, NotInFiles));
+        Add<EncodingConfig, QuantizedEncodingConfig>("quantized", "coordinates snapped to lattice cell centres", () => new QuantizedEncodingConfig { Resolution = [64], Inner = new PositionalEncodingConfig { Octaves = 4 } },
+            Kernels, Without(Backend.Decoder, NotInFiles));
+        Add<EncodingConfig, HashGridConfig>("hashgrid", "multiresolution hash encoding (instant-ngp)", () => new HashGridConfig { NLevels = 4, Log2HashmapSize = 8, BaseResolution = 4 }, Kernels, Decoder);
 
-        Add<NetworkConfig, MlpConfig>("mlp", "multilayer perceptron", () => new MlpConfig { HiddenLayers = 2, Width = 32, Activation = new ReluActivationConfig() });
-        Add<NetworkConfig, ProgressiveConfig>("progressive", "PINs progressive levels with residual heads", () => new ProgressiveConfig { Levels = 3, Octaves = 6, Width = 16, Activation = new ReluActivationConfig() });
-        Add<NetworkConfig, PolyConfig>("poly", "Poly-INR multiplicative levels", () => new PolyConfig { Levels = 3, Width = 32 });
+        Add<ActivationConfig, ReluActivationConfig>("relu", "ReLU", () => new ReluActivationConfig(), Kernels, Decoder);
+        Add<ActivationConfig, SineActivationConfig>("sine", "SIREN sine with SIREN initialisation", () => new SineActivationConfig(), Kernels, Decoder);
+        Add<ActivationConfig, SpderActivationConfig>("spder", "SPDER damped sine with SIREN initialisation", () => new SpderActivationConfig(), Kernels, Without(Backend.Decoder, NotInFiles));
 
-        Add<HeadConfig, LinearHeadConfig>("linear", "linear output", () => new LinearHeadConfig());
-        Add<HeadConfig, SigmoidHeadConfig>("sigmoid", "sigmoid output", () => new SigmoidHeadConfig());
-        Add<HeadConfig, BitPlaneHeadConfig>("bitplane", "bit planes, one logit per bit per channel (lossless)", () => new BitPlaneHeadConfig());
-        Add<HeadConfig, BitPlaneCoordinateHeadConfig>("bitplane_coordinate", "bit planes with the bit index as an input coordinate (lossless)", () => new BitPlaneCoordinateHeadConfig());
+        Add<NetworkConfig, MlpConfig>("mlp", "multilayer perceptron", () => new MlpConfig { HiddenLayers = 2, Width = 32, Activation = new ReluActivationConfig() }, Kernels, Decoder);
+        Add<NetworkConfig, ProgressiveConfig>("progressive", "PINs progressive levels with residual heads", () => new ProgressiveConfig { Levels = 3, Octaves = 6, Width = 16, Activation = new ReluActivationConfig() },
+            Without(Backend.Kernels, MlpOnly), Without(Backend.Decoder, MlpOnly));
+        Add<NetworkConfig, PolyConfig>("poly", "Poly-INR multiplicative levels", () => new PolyConfig { Levels = 3, Width = 32 }, Without(Backend.Kernels, MlpOnly), Without(Backend.Decoder, MlpOnly));
+
+        Add<HeadConfig, LinearHeadConfig>("linear", "linear output", () => new LinearHeadConfig(), Kernels, Decoder);
+        Add<HeadConfig, SigmoidHeadConfig>("sigmoid", "sigmoid output", () => new SigmoidHeadConfig(), Kernels, Decoder);
+        Add<HeadConfig, BitPlaneHeadConfig>("bitplane", "bit planes, one logit per bit per channel (lossless)", () => new BitPlaneHeadConfig(), Without(Backend.Kernels, PlainHeads), Decoder);
+        Add<HeadConfig, BitPlaneCoordinateHeadConfig>("bitplane_coordinate", "bit planes with the bit index as an input coordinate (lossless)", () => new BitPlaneCoordinateHeadConfig(),
+            Without(Backend.Kernels, PlainHeads), Decoder);
 
         Add<ScheduleConfig, ConstantScheduleConfig>("constant", "constant learning rate", () => new ConstantScheduleConfig());
         Add<ScheduleConfig, StepScheduleConfig>("step", "step decay", () => new StepScheduleConfig { Every = 100 });
         Add<ScheduleConfig, CosineScheduleConfig>("cosine", "cosine decay with warm-up", () => new CosineScheduleConfig());
     }
+
+    // A backend named alone implements the component; Without gives the reason it does not.
+    private static readonly (Backend, string?) Kernels = (Backend.Kernels, null), Decoder = (Backend.Decoder, null);
+
+    private static (Backend, string?) Without(Backend backend, string reason) => (backend, reason);
 
     public static IReadOnlyList<ComponentType> All => Entries;
 
@@ -67,7 +99,40 @@ public static class ComponentRegistry
         Entries.FirstOrDefault(e => e.ConfigType == config.GetType())
         ?? throw new ArgumentException($"{config.GetType().Name} is not registered");
 
-    private static void Add<TBase, TConfig>(string name, string summary, Func<TConfig> example)
+    /// <summary>
+    /// The components of <paramref name="config"/> (walking nested ones: an inner encoding, an activation)
+    /// that <paramref name="backend"/> does not compute, in config order.
+    /// </summary>
+    public static IReadOnlyList<ComponentType> Unsupported(FieldConfig config, Backend backend) =>
+        new ComponentConfig[] { config.Encoding, config.Network, config.Head }
+            .SelectMany(Walk)
+            .Select(Describe)
+            .Where(type => !type.Implements(backend))
+            .ToList();
+
+    /// <summary>True when <paramref name="backend"/> computes every component of <paramref name="config"/>; otherwise <paramref name="reason"/> names what it lacks and why.</summary>
+    public static bool Supports(FieldConfig config, Backend backend, out string reason)
+    {
+        var missing = Unsupported(config, backend);
+        reason = missing.Count == 0 ? ""
+            : $"the {BackendName(backend)} cannot compute {string.Join(", ", missing.Select(t => $"{t} ({t.Missing(backend)})"))}";
+        return missing.Count == 0;
+    }
+
+    public static string BackendName(Backend backend) => backend switch
+    {
+        Backend.Torch => "TorchSharp backend",
+        Backend.Kernels => "fused ILGPU kernel",
+        Backend.Decoder => "neural-file decoder",
+        _ => backend.ToString(),
+    };
+
+    private static IEnumerable<ComponentConfig> Walk(ComponentConfig component) => component.Children().SelectMany(Walk).Prepend(component);
+
+    private static void Add<TBase, TConfig>(string name, string summary, Func<TConfig> example, params (Backend Backend, string? Reason)[] backends)
         where TBase : ComponentConfig where TConfig : TBase =>
-        Entries.Add(new ComponentType(KindOf(typeof(TBase)), name, typeof(TConfig), summary, () => example()));
+        Entries.Add(new ComponentType(KindOf(typeof(TBase)), name, typeof(TConfig), summary, () => example())
+        {
+            Backends = backends.ToDictionary(b => b.Backend, b => b.Reason),
+        });
 }

@@ -53,7 +53,7 @@ public class ModelTests
                     var config = new FieldConfig { Encoding = new PositionalEncodingConfig { Octaves = 2 }, Network = net, Head = (HeadConfig)head.Example() };
                     var model = new FieldModel(config, info);
                     using var raw = model.forward(zeros(6, 2));
-                    Assert.Equal([6L, model.Head.RawOutputs(3, 8)], raw.shape);
+                    Assert.Equal([6L, model.Head.RawOutputs], raw.shape);
                     using var values = model.Predict(zeros(6, 2));
                     Assert.Equal([6L, 3L], values.shape);
                 }

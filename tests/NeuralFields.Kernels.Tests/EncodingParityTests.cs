@@ -9,46 +9,14 @@ using static TorchSharp.torch;
 
 namespace NeuralFields.Kernels.Tests;
 
-/// <summary>Every encoding kernel against the TorchSharp encoding it mirrors, to 1e-5, edges included.</summary>
+/// <summary>
+/// The encoding kernels' plumbing: chunking, the launcher cache, refusals. Every kernel's values against TorchSharp are
+/// checked for every registered encoding by <see cref="RegistryBackendTests"/>; the helpers here serve both.
+/// </summary>
 [Collection(AcceleratorCollection.Name)]
 public class EncodingParityTests(AcceleratorFixture fixture)
 {
     private const double Tolerance = 1e-5;
-
-    public static TheoryData<string, EncodingConfig, int> FixedEncodings() => new()
-    {
-        { "identity 3D", new IdentityEncodingConfig(), 3 },
-        { "positional 2x(2x10), pi", new PositionalEncodingConfig { Octaves = 10 }, 2 },
-        { "positional 1D, no pi, no input", new PositionalEncodingConfig { Octaves = 6, MultiplyByPi = false, IncludeInput = false }, 1 },
-        { "positional 3D", new PositionalEncodingConfig { Octaves = 4 }, 3 },
-        { "rff 2D", new GaussianFourierConfig { Features = 24, Sigma = 2, Seed = 3 }, 2 },
-        { "rff 3D", new GaussianFourierConfig { Features = 8, Sigma = 1, Seed = 5 }, 3 },
-        { "shifted gaussian axes", new ShiftedGaussianConfig { Centers = 16, Sigma = 0.1 }, 2 },
-        { "shifted gaussian four", new ShiftedGaussianConfig { Centers = 12, Sigma = 0.08, Directions = ShiftDirections.Four }, 2 },
-        { "shifted triangle axes", new ShiftedTriangleConfig { Centers = 16 }, 2 },
-        { "shifted triangle four, half width", new ShiftedTriangleConfig { Centers = 10, HalfWidth = 0.3, Directions = ShiftDirections.Four }, 2 },
-        { "shifted triangle 1D", new ShiftedTriangleConfig { Centers = 8 }, 1 },
-        { "quantized positional", new QuantizedEncodingConfig { Resolution = [8], Inner = new PositionalEncodingConfig { Octaves = 4 } }, 2 },
-        { "quantized per axis, triangle four", new QuantizedEncodingConfig { Resolution = [16, 6], Inner = new ShiftedTriangleConfig { Centers = 16, Directions = ShiftDirections.Four } }, 2 },
-        { "hashgrid 2D dense+hashed", new HashGridConfig { NLevels = 4, Log2HashmapSize = 6, BaseResolution = 3, PerLevelScale = 1.7 }, 2 },
-        { "hashgrid 3D", new HashGridConfig { NLevels = 3, NFeaturesPerLevel = 4, Log2HashmapSize = 7, BaseResolution = 2 }, 3 },
-        { "hashgrid 1D", new HashGridConfig { NLevels = 3, NFeaturesPerLevel = 1, Log2HashmapSize = 4, BaseResolution = 5, PerLevelScale = 3 }, 1 },
-        { "quantized hashgrid", new QuantizedEncodingConfig { Resolution = [12], Inner = new HashGridConfig { NLevels = 2, Log2HashmapSize = 5, BaseResolution = 4 } }, 2 },
-    };
-
-    [Theory]
-    [MemberData(nameof(FixedEncodings))]
-    public void Encoding_kernel_matches_torchsharp(string name, EncodingConfig config, int dims)
-    {
-        using var scope = NewDisposeScope();
-        var module = Build(config, dims);
-        var coordinates = Coordinates.Batch(dims, Borders(config, dims));
-        var expected = Torch(module, coordinates, dims);
-        using var encoder = new DeviceEncoder(fixture.Accelerator, EncodingPlan.Build(FieldExport.Encoding(module)), chunk: 64);
-        Assert.Equal(module.OutputDims, encoder.Plan.OutputDims);
-        var actual = encoder.Encode(coordinates);
-        AssertClose(name, expected, actual, module.OutputDims, Tolerance);
-    }
 
     [Fact]
     public void Batches_larger_than_a_chunk_are_encoded_in_pieces()
@@ -73,29 +41,18 @@ public class EncodingParityTests(AcceleratorFixture fixture)
     }
 
     [Fact]
-    public void Every_registered_encoding_has_a_kernel_or_a_stated_reason()
-    {
-        foreach (var entry in ComponentRegistry.OfKind("encoding"))
-        {
-            var config = (EncodingConfig)entry.Example();
-            bool supported = EncodingSpec.IsSupported(config, out var reason);
-            bool learnable = config is LearnableFourierConfig;   // trained weights and an MLP inside: Torch only
-            Assert.True(supported != learnable,
-                $"{entry.Name}: kernel support is {supported} ({reason}); a new fixed encoding needs a kernel in kernels/NeuralFields.Kernels/Encodings, a learnable one belongs in this test's list");
-            if (!supported) Assert.Contains(entry.Name, reason);
-        }
-    }
-
-    [Fact]
     public void Missing_data_and_uncalibrated_bases_are_refused_with_a_message()
     {
         var rff = Assert.Throws<ConfigException>(() => EncodingPlan.Build(new EncodingSpec(new GaussianFourierConfig { Features = 4, Sigma = 1 }, 2)));
         Assert.Contains("rff", rff.Message);
         var shifted = Assert.Throws<ConfigException>(() => EncodingPlan.Build(
-            new EncodingSpec(new ShiftedGaussianConfig { Centers = 4, Sigma = 0.1 }, 1) { Projection = [1f], Normalisation = 0f }));
+            new EncodingSpec(new ShiftedGaussianConfig { Centers = 4, Sigma = 0.1 }, 1)
+            {
+                Tensors = new Dictionary<string, float[]> { [ShiftedBasisConfig.ProjectionName] = [1f], [ShiftedBasisConfig.CentersName] = new float[4], [ShiftedBasisConfig.NormName] = [0f] },
+            }));
         Assert.Contains("not calibrated", shifted.Message);
         var grid = Assert.Throws<ConfigException>(() => EncodingPlan.Build(
-            new EncodingSpec(new HashGridConfig { NLevels = 2, Log2HashmapSize = 4 }, 2) { HashTable = new float[3] }));
+            new EncodingSpec(new HashGridConfig { NLevels = 2, Log2HashmapSize = 4 }, 2) { Tensors = new Dictionary<string, float[]> { [HashGridConfig.TableName] = new float[3] } }));
         Assert.Contains("table", grid.Message);
     }
 
@@ -124,7 +81,7 @@ public class EncodingParityTests(AcceleratorFixture fixture)
     }
 
     /// <summary>Coordinates where this encoding's floor flips: lattice borders, grid vertices.</summary>
-    private static IEnumerable<float> Borders(EncodingConfig config, int dims) => config switch
+    internal static IEnumerable<float> Borders(EncodingConfig config, int dims) => config switch
     {
         QuantizedEncodingConfig q => q.ResolutionFor(dims).SelectMany(Coordinates.LatticeBorders).Concat(Borders(q.Inner, dims)),
         HashGridConfig h => HashGridLevel.For(h, dims).SelectMany(l => Coordinates.GridVertices(l.Scale)).Take(12),

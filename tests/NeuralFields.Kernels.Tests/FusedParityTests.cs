@@ -7,38 +7,16 @@ using static TorchSharp.torch;
 
 namespace NeuralFields.Kernels.Tests;
 
-/// <summary>The fused kernel (encoding + MLP + head) against FieldModel.Predict, to 1e-4.</summary>
+/// <summary>
+/// The fused kernel's plumbing (chunks, volumes, refusals, the auto choice). Its values against FieldModel.Predict are
+/// checked for every registered component by <see cref="RegistryBackendTests"/>.
+/// </summary>
 [Collection(AcceleratorCollection.Name)]
 public class FusedParityTests(AcceleratorFixture fixture)
 {
     private const double Tolerance = 1e-4;
 
     private static readonly SignalInfo Rgb = new("image", [8, 8], 3, 8);
-
-    public static TheoryData<string, FieldConfig> Models() => new()
-    {
-        { "positional + ReLU 3x16 + linear", Model(new PositionalEncodingConfig { Octaves = 10 }, new ReluActivationConfig(), 3, 16, new LinearHeadConfig()) },
-        { "SIREN 3x32 + plain linear", Model(new IdentityEncodingConfig(), new SineActivationConfig(), 3, 32, new LinearHeadConfig { Centered = false }) },
-        { "rff + sine(ω 20/10) + sigmoid", Model(new GaussianFourierConfig { Features = 16, Sigma = 2 }, new SineActivationConfig { FirstOmega0 = 20, Omega0 = 10 }, 2, 16, new SigmoidHeadConfig()) },
-        { "shifted gaussian four + SPDER sqrt", Model(new ShiftedGaussianConfig { Centers = 8, Sigma = 0.15, Directions = ShiftDirections.Four }, new SpderActivationConfig(), 2, 16, new LinearHeadConfig()) },
-        { "quantized triangle + SPDER arctan", Model(new QuantizedEncodingConfig { Resolution = [8], Inner = new ShiftedTriangleConfig { Centers = 8 } }, new SpderActivationConfig { Damping = SpderDamping.Arctan, Omega0 = 5, FirstOmega0 = 5 }, 2, 16, new SigmoidHeadConfig()) },
-        { "hashgrid + ReLU 2x16", Model(new HashGridConfig { NLevels = 4, Log2HashmapSize = 6, BaseResolution = 2 }, new ReluActivationConfig(), 2, 16, new LinearHeadConfig()) },
-    };
-
-    [Theory]
-    [MemberData(nameof(Models))]
-    public void Fused_render_matches_torchsharp_on_the_grid_and_at_edges(string name, FieldConfig config)
-    {
-        using var scope = NewDisposeScope();
-        var model = Trained(config, Rgb);
-        using var renderer = new DeviceRenderer(fixture.Accelerator, FieldExport.Field(model), chunk: 64);
-
-        var grid = Coordinates.Grid(8, 8);
-        EncodingParityTests.AssertClose(name + " (grid)", Predict(model, grid), renderer.RenderGrid([8, 8]), 3, Tolerance);
-
-        var edges = Coordinates.Batch(2, Coordinates.LatticeBorders(8), rows: 40);
-        EncodingParityTests.AssertClose(name + " (edges)", Predict(model, edges), renderer.Render(edges), 3, Tolerance);
-    }
 
     [Fact]
     public void Renders_larger_than_a_chunk_and_volumes_are_pieced_together()
@@ -103,9 +81,15 @@ public class FusedParityTests(AcceleratorFixture fixture)
         var model = new FieldModel(config, signal);
         using (no_grad())
             foreach (var (name, p) in model.named_parameters())
-                if (name.StartsWith("encoding.", StringComparison.Ordinal))
+                if (name.StartsWith(FieldLayout.EncodingPrefix + ".", StringComparison.Ordinal))
                     p.uniform_(-1, 1);
         return model;
+    }
+
+    internal static float[] Floats(Tensor tensor)
+    {
+        using var cpu = tensor.detach().contiguous();
+        return cpu.data<float>().ToArray();
     }
 
     internal static float[] Predict(FieldModel model, float[] coordinates)

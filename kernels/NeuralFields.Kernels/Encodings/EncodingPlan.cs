@@ -3,6 +3,15 @@ using NeuralFields.Schema.Components;
 
 namespace NeuralFields.Kernels.Encodings;
 
+/// <summary>
+/// Makes the kernel of one encoding type from its spec (one planner per kernel, marked
+/// [<see cref="ComputesAttribute"/>] and constructed from the config), appending its data to the builder.
+/// </summary>
+public abstract class EncodingPlanner
+{
+    public abstract EncodingPlan Plan(EncodingSpec spec, EncodingPlan.Builder builder);
+}
+
 /// <summary>Receives the concrete kernel struct of an <see cref="EncodingPlan"/>, so code generic over it can run.</summary>
 public interface IEncodingVisitor<out TResult>
 {
@@ -32,10 +41,14 @@ public abstract class EncodingPlan
 
     public abstract TResult Accept<TResult>(IEncodingVisitor<TResult> visitor);
 
+    private static readonly ImplementationCatalog<EncodingPlanner> Planners = new(typeof(EncodingPlanner).Assembly, Backend.Kernels, typeof(EncodingConfig));
+
+    /// <summary>Every encoding config type with a kernel, for the registry-driven tests.</summary>
+    public static IReadOnlyCollection<Type> ImplementedTypes => Planners.ConfigTypes;
+
     /// <summary>The plan of <paramref name="spec"/>; <see cref="ConfigException"/> when unsupported or its data is missing.</summary>
     public static EncodingPlan Build(EncodingSpec spec)
     {
-        if (!EncodingSpec.IsSupported(spec.Config, out var reason)) throw new ConfigException(reason);
         if (spec.InputDims is < 1 or > Point.MaxDims)
             throw new ConfigException($"the kernels take 1 to {Point.MaxDims} coordinate dimensions, not {spec.InputDims}");
         var builder = new Builder();
@@ -43,82 +56,36 @@ public abstract class EncodingPlan
         return plan.Accept(new WithData(builder.Floats.ToArray(), builder.Levels.ToArray()));
     }
 
-    private sealed class Builder
+    /// <summary>Collects the host arrays of a plan (and of plans nested in it) while their kernels are made.</summary>
+    public sealed class Builder
     {
-        public readonly List<float> Floats = [];
-        public readonly List<HashGridLevel> Levels = [];
+        internal readonly List<float> Floats = [];
+        internal readonly List<HashGridLevel> Levels = [];
 
-        public EncodingPlan Add(EncodingSpec spec)
-        {
-            int d = spec.InputDims;
-            switch (spec.Config)
-            {
-                case IdentityEncodingConfig:
-                    return Of(new IdentityKernel(d));
-                case PositionalEncodingConfig c:
-                    return Of(new PositionalKernel(d, c.Octaves, c.IncludeInput, c.MultiplyByPi));
-                case GaussianFourierConfig c:
-                {
-                    var matrix = Require(spec.FourierMatrix, "rff", "fourier_matrix");
-                    if (matrix.Length != c.Features * d)
-                        throw new ConfigException($"rff: the matrix has {matrix.Length} values, not features·dims = {c.Features * d}");
-                    return Of(new FourierKernel(d, c.Features, Append(matrix)));
-                }
-                case ShiftedGaussianConfig c:
-                    return Shifted(spec, c, new GaussianBasis(c.Sigma));
-                case ShiftedTriangleConfig c:
-                    return Shifted(spec, c, new TriangleBasis(c.HalfWidth ?? 2.0 / c.Centers));
-                case HashGridConfig c:
-                {
-                    var levels = HashGridLevel.For(c, d);
-                    var table = Require(spec.HashTable, "hashgrid", "table");
-                    long entries = levels[^1].Offset + (long)levels[^1].Size;
-                    if (table.Length != entries * c.NFeaturesPerLevel)
-                        throw new ConfigException($"hashgrid: the table has {table.Length} values, not entries·features = {entries * c.NFeaturesPerLevel}");
-                    int levelsOffset = Levels.Count;
-                    Levels.AddRange(levels);
-                    return Of(new HashGridKernel(d, c.NLevels, c.NFeaturesPerLevel, levelsOffset, Append(table)));
-                }
-                case QuantizedEncodingConfig c:
-                {
-                    var inner = Add(spec.Inner ?? throw new ConfigException("quantized: the inner encoding's spec is missing"));
-                    var cells = c.ResolutionFor(d);
-                    return inner.Accept(new Quantize(cells));
-                }
-                default:
-                    throw new ConfigException($"no kernel for {spec.Config.GetType().Name}");
-            }
-        }
+        /// <summary>The plan of one (possibly nested) encoding, by its kernel's planner.</summary>
+        public EncodingPlan Add(EncodingSpec spec) => Planners.Create(spec.Config).Plan(spec, this);
 
-        private EncodingPlan Shifted<TBasis>(EncodingSpec spec, ShiftedBasisConfig config, TBasis basis)
-            where TBasis : unmanaged, IShiftedBasis, IEquatable<TBasis>
-        {
-            string name = ComponentRegistry.Describe(config).Name;
-            int d = spec.InputDims;
-            var projection = Require(spec.Projection, name, "projection");
-            if (projection.Length % d != 0 || projection.Length == 0)
-                throw new ConfigException($"{name}: the projection has {projection.Length} values, not a multiple of {d}");
-            float norm = spec.Normalisation ?? 0f;
-            if (!(norm > 0) || !float.IsFinite(norm))
-                throw new ConfigException($"{name}: the encoding is not calibrated (normalisation {norm}); kernels need the stored value");
-            int directions = projection.Length / d;
-            int projectionOffset = Append(projection);
-            var centers = Enumerable.Range(0, config.Centers).Select(k => SampleGrid.Coordinate(k, config.Centers)).ToArray();
-            return Of(new ShiftedBasisKernel<TBasis>(basis, d, directions, config.Centers, projectionOffset, Append(centers), norm));
-        }
-
-        private int Append(float[] values)
+        /// <summary>Appends <paramref name="values"/> to the plan's floats; returns where they start.</summary>
+        public int Append(float[] values)
         {
             int offset = Floats.Count;
             Floats.AddRange(values);
             return offset;
         }
 
-        private static float[] Require(float[]? values, string encoding, string what) =>
-            values ?? throw new ConfigException($"{encoding}: the {what} data is missing from the encoding spec");
+        /// <summary>Appends hash-grid levels; returns where they start.</summary>
+        public int Append(HashGridLevel[] levels)
+        {
+            int offset = Levels.Count;
+            Levels.AddRange(levels);
+            return offset;
+        }
 
-        private static EncodingPlan Of<T>(T kernel) where T : unmanaged, IEncodingKernel, IEquatable<T> => new EncodingPlan<T>(kernel, [], []);
+        public static EncodingPlan Of<T>(T kernel) where T : unmanaged, IEncodingKernel, IEquatable<T> => new EncodingPlan<T>(kernel, [], []);
     }
+
+    /// <summary>The plan of <paramref name="inner"/> on coordinates snapped to <paramref name="cells"/> per axis.</summary>
+    internal static EncodingPlan Quantized(EncodingPlan inner, int[] cells) => inner.Accept(new Quantize(cells));
 
     private sealed class Quantize(int[] cells) : IEncodingVisitor<EncodingPlan>
     {

@@ -4,37 +4,31 @@ using NeuralFields.Schema.Components;
 namespace NeuralFields.Kernels.Encodings;
 
 /// <summary>
-/// An encoding as the kernels take it: its config, the coordinate dimensions and the arrays it needs,
-/// taken from the trained model (NeuralFields.Backends reads them from a TorchSharp FieldModel) so the
-/// kernels never recompute what the model stores.
+/// An encoding as the kernels take it: its config, the coordinate dimensions and its tensors by the names
+/// its config gives them (<see cref="EncodingConfig.Tensors"/>), taken from the trained model
+/// (NeuralFields.Backends reads them from a TorchSharp FieldModel), so the kernels never recompute what
+/// the model stores.
 /// </summary>
 public sealed record EncodingSpec(EncodingConfig Config, int InputDims)
 {
-    /// <summary>rff: 2πB, row-major [features, dims] (NeuralFields.Core's GaussianFourierFeatures.Matrix).</summary>
-    public float[]? FourierMatrix { get; init; }
+    public IReadOnlyDictionary<string, float[]> Tensors { get; init; } = new Dictionary<string, float[]>();
 
-    /// <summary>Shifted bases: the direction matrix P, row-major [dims, K] (Core's ShiftedBasis.Projection).</summary>
-    public float[]? Projection { get; init; }
-
-    /// <summary>Shifted bases: the stored normalisation (largest row norm on the training grid, &gt; 0).</summary>
-    public float? Normalisation { get; init; }
-
-    /// <summary>Hash grid: the trained table, row-major [entries, features per level].</summary>
-    public float[]? HashTable { get; init; }
-
-    /// <summary>Quantized: the spec of the encoding applied to the snapped coordinates.</summary>
-    public EncodingSpec? Inner { get; init; }
-
-    /// <summary>Whether the kernels implement this encoding type; <paramref name="reason"/> says why not.</summary>
-    public static bool IsSupported(EncodingConfig config, out string reason)
+    /// <summary>The tensor <paramref name="name"/>, checked against the size the config gives it.</summary>
+    public float[] Tensor(string name)
     {
-        reason = config switch
-        {
-            IdentityEncodingConfig or PositionalEncodingConfig or GaussianFourierConfig or ShiftedGaussianConfig
-                or ShiftedTriangleConfig or HashGridConfig => "",
-            QuantizedEncodingConfig q => IsSupported(q.Inner, out var inner) ? "" : inner,
-            _ => $"the '{ComponentRegistry.Describe(config).Name}' encoding has no kernel (only encodings without learnable state and the hash grid do)",
-        };
-        return reason.Length == 0;
+        var spec = Config.Tensors(InputDims).FirstOrDefault(t => t.Name == name)
+            ?? throw new InvalidOperationException($"{ComponentRegistry.Describe(Config)} has no tensor '{name}'");
+        if (!Tensors.TryGetValue(name, out var values))
+            throw new Schema.ConfigException($"{ComponentRegistry.Describe(Config)}: the '{name}' data is missing from the encoding spec");
+        if (values.LongLength != spec.Elements)
+            throw new Schema.ConfigException($"{ComponentRegistry.Describe(Config)}: '{name}' has {values.LongLength} values, not the {spec.Elements} of [{string.Join(", ", spec.Shape)}]");
+        return values;
     }
+
+    /// <summary>The spec of an encoding nested in this one, whose tensors are named "<paramref name="prefix"/>.…".</summary>
+    public EncodingSpec Nested(string prefix, EncodingConfig inner) => new(inner, InputDims)
+    {
+        Tensors = Tensors.Where(t => t.Key.StartsWith(prefix + ".", StringComparison.Ordinal))
+            .ToDictionary(t => t.Key[(prefix.Length + 1)..], t => t.Value),
+    };
 }

@@ -1,3 +1,5 @@
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
 using ILGPU;
 
 namespace NeuralFields.Kernels.Encodings;
@@ -36,4 +38,11 @@ public readonly struct FourierKernel(int dims, int features, int matrixOffset) :
     public override bool Equals(object? obj) => obj is FourierKernel other && Equals(other);
 
     public override int GetHashCode() => HashCode.Combine(Dims, Features, MatrixOffset);
+}
+
+[Computes(typeof(GaussianFourierConfig))]
+public sealed class FourierPlanner(GaussianFourierConfig config) : EncodingPlanner
+{
+    public override EncodingPlan Plan(EncodingSpec spec, EncodingPlan.Builder builder) =>
+        EncodingPlan.Builder.Of(new FourierKernel(spec.InputDims, config.Features, builder.Append(spec.Tensor(GaussianFourierConfig.ProjectionName))));
 }

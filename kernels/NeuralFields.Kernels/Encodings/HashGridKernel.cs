@@ -1,3 +1,4 @@
+using NeuralFields.Schema;
 using ILGPU;
 using NeuralFields.Schema.Components;
 
@@ -60,4 +61,15 @@ public readonly struct HashGridKernel(int dims, int levels, int features, int le
     public override bool Equals(object? obj) => obj is HashGridKernel other && Equals(other);
 
     public override int GetHashCode() => HashCode.Combine(Dims, Levels, Features, LevelsOffset, TableOffset);
+}
+
+[Computes(typeof(HashGridConfig))]
+public sealed class HashGridPlanner(HashGridConfig config) : EncodingPlanner
+{
+    public override EncodingPlan Plan(EncodingSpec spec, EncodingPlan.Builder builder)
+    {
+        var table = spec.Tensor(HashGridConfig.TableName);
+        int levels = builder.Append(HashGridLevel.For(config, spec.InputDims));
+        return EncodingPlan.Builder.Of(new HashGridKernel(spec.InputDims, config.NLevels, config.NFeaturesPerLevel, levels, builder.Append(table)));
+    }
 }

@@ -1,3 +1,5 @@
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
 using ILGPU;
 
 namespace NeuralFields.Kernels.Encodings;
@@ -22,4 +24,14 @@ public readonly struct IdentityKernel(int dims) : IEncodingKernel, IEquatable<Id
     public override bool Equals(object? obj) => obj is IdentityKernel other && Equals(other);
 
     public override int GetHashCode() => Dims;
+}
+
+[Computes(typeof(IdentityEncodingConfig))]
+public sealed class IdentityPlanner : EncodingPlanner
+{
+    public IdentityPlanner(IdentityEncodingConfig config)
+    {
+    }
+
+    public override EncodingPlan Plan(EncodingSpec spec, EncodingPlan.Builder builder) => EncodingPlan.Builder.Of(new IdentityKernel(spec.InputDims));
 }

@@ -1,3 +1,5 @@
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
 using ILGPU;
 
 namespace NeuralFields.Kernels.Encodings;
@@ -50,4 +52,11 @@ public readonly struct PositionalKernel : IEncodingKernel, IEquatable<Positional
     public override bool Equals(object? obj) => obj is PositionalKernel other && Equals(other);
 
     public override int GetHashCode() => HashCode.Combine(Dims, Octaves, IncludeInput, Scale);
+}
+
+[Computes(typeof(PositionalEncodingConfig))]
+public sealed class PositionalPlanner(PositionalEncodingConfig config) : EncodingPlanner
+{
+    public override EncodingPlan Plan(EncodingSpec spec, EncodingPlan.Builder builder) =>
+        EncodingPlan.Builder.Of(new PositionalKernel(spec.InputDims, config.Octaves, config.IncludeInput, config.MultiplyByPi));
 }

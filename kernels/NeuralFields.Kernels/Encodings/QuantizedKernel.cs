@@ -1,3 +1,5 @@
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
 using ILGPU;
 
 namespace NeuralFields.Kernels.Encodings;
@@ -42,4 +44,11 @@ public readonly struct QuantizedKernel<TInner>(TInner inner, float cellsX, float
     public override bool Equals(object? obj) => obj is QuantizedKernel<TInner> other && Equals(other);
 
     public override int GetHashCode() => HashCode.Combine(Inner, CellsX, CellsY, CellsZ, CellsW);
+}
+
+[Computes(typeof(QuantizedEncodingConfig))]
+public sealed class QuantizedPlanner(QuantizedEncodingConfig config) : EncodingPlanner
+{
+    public override EncodingPlan Plan(EncodingSpec spec, EncodingPlan.Builder builder) =>
+        EncodingPlan.Quantized(builder.Add(spec.Nested(QuantizedEncodingConfig.InnerPrefix, config.Inner)), config.ResolutionFor(spec.InputDims));
 }

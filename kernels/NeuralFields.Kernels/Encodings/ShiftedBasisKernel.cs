@@ -1,3 +1,5 @@
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
 using ILGPU;
 
 namespace NeuralFields.Kernels.Encodings;
@@ -81,4 +83,32 @@ public readonly struct ShiftedBasisKernel<TBasis>(TBasis basis, int dims, int di
     public override bool Equals(object? obj) => obj is ShiftedBasisKernel<TBasis> other && Equals(other);
 
     public override int GetHashCode() => HashCode.Combine(Basis, Dims, Directions, Centers, ProjectionOffset, CentersOffset, Normalisation);
+}
+
+/// <summary>Shifted bases take the stored projection, centres and normalisation of the trained model.</summary>
+public abstract class ShiftedBasisPlanner(ShiftedBasisConfig config) : EncodingPlanner
+{
+    protected EncodingPlan Plan<TBasis>(EncodingSpec spec, EncodingPlan.Builder builder, TBasis basis)
+        where TBasis : unmanaged, IShiftedBasis, IEquatable<TBasis>
+    {
+        float norm = spec.Tensor(ShiftedBasisConfig.NormName)[0];
+        if (!(norm > 0) || !float.IsFinite(norm))
+            throw new ConfigException($"{ComponentRegistry.Describe(config)}: the encoding is not calibrated (normalisation {norm}); kernels need the stored value");
+        int projection = builder.Append(spec.Tensor(ShiftedBasisConfig.ProjectionName));
+        int centers = builder.Append(spec.Tensor(ShiftedBasisConfig.CentersName));
+        return EncodingPlan.Builder.Of(new ShiftedBasisKernel<TBasis>(basis, spec.InputDims, config.DirectionCount(spec.InputDims), config.Centers, projection, centers, norm));
+    }
+}
+
+[Computes(typeof(ShiftedGaussianConfig))]
+public sealed class ShiftedGaussianPlanner(ShiftedGaussianConfig config) : ShiftedBasisPlanner(config)
+{
+    public override EncodingPlan Plan(EncodingSpec spec, EncodingPlan.Builder builder) => Plan(spec, builder, new GaussianBasis(config.Sigma));
+}
+
+[Computes(typeof(ShiftedTriangleConfig))]
+public sealed class ShiftedTrianglePlanner(ShiftedTriangleConfig config) : ShiftedBasisPlanner(config)
+{
+    public override EncodingPlan Plan(EncodingSpec spec, EncodingPlan.Builder builder) =>
+        Plan(spec, builder, new TriangleBasis(config.HalfWidth ?? 2.0 / config.Centers));
 }

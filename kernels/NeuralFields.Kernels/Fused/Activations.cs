@@ -53,3 +53,47 @@ public readonly struct SpderKernel(SpderDamping damping) : IActivationKernel, IE
 
     public override int GetHashCode() => Arctan;
 }
+
+/// <summary>Hands the activation kernel struct of a config to code generic over it (the fused launcher).</summary>
+public interface IActivationVisitor<out TResult>
+{
+    TResult Visit<TActivation>(TActivation activation) where TActivation : unmanaged, IActivationKernel, IEquatable<TActivation>;
+}
+
+/// <summary>The fused kernel's activation for one config type (one per activation, marked [<see cref="ComputesAttribute"/>]).</summary>
+public abstract class ActivationChoice
+{
+    private static readonly ImplementationCatalog<ActivationChoice> Catalog = new(typeof(ActivationChoice).Assembly, Backend.Kernels, typeof(ActivationConfig));
+
+    public static IReadOnlyCollection<Type> ImplementedTypes => Catalog.ConfigTypes;
+
+    public static ActivationChoice For(ActivationConfig config) => Catalog.Create(config);
+
+    public abstract TResult Accept<TResult>(IActivationVisitor<TResult> visitor);
+}
+
+[Computes(typeof(ReluActivationConfig))]
+public sealed class ReluChoice : ActivationChoice
+{
+    public ReluChoice(ReluActivationConfig config)
+    {
+    }
+
+    public override TResult Accept<TResult>(IActivationVisitor<TResult> visitor) => visitor.Visit(new ReluKernel());
+}
+
+[Computes(typeof(SineActivationConfig))]
+public sealed class SineChoice : ActivationChoice
+{
+    public SineChoice(SineActivationConfig config)
+    {
+    }
+
+    public override TResult Accept<TResult>(IActivationVisitor<TResult> visitor) => visitor.Visit(new SineKernel());
+}
+
+[Computes(typeof(SpderActivationConfig))]
+public sealed class SpderChoice(SpderActivationConfig config) : ActivationChoice
+{
+    public override TResult Accept<TResult>(IActivationVisitor<TResult> visitor) => visitor.Visit(new SpderKernel(config.Damping));
+}

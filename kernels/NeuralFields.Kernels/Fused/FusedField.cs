@@ -11,21 +11,15 @@ namespace NeuralFields.Kernels.Fused;
 /// </summary>
 public sealed record FusedField(EncodingSpec Encoding, MlpConfig Network, int Outputs, float[] Parameters, HeadConfig Head)
 {
-    /// <summary>Whether the fused kernel can render a model with these components; <paramref name="reason"/> says why not.</summary>
-    public static bool IsSupported(FieldConfig config, out string reason)
-    {
-        if (!EncodingSpec.IsSupported(config.Encoding, out reason)) return false;
-        reason = config.Network switch
-        {
-            MlpConfig { Activation: ReluActivationConfig or SineActivationConfig or SpderActivationConfig } => "",
-            MlpConfig m => $"the fused kernel has no '{ComponentRegistry.Describe(m.Activation).Name}' activation",
-            var n => $"the fused kernel renders MLPs, not the '{ComponentRegistry.Describe(n).Name}' network",
-        };
-        if (reason.Length > 0) return false;
-        reason = config.Head is LinearHeadConfig or SigmoidHeadConfig ? ""
-            : $"the fused kernel has plain heads (linear, sigmoid), not '{ComponentRegistry.Describe(config.Head).Name}'";
-        return reason.Length == 0;
-    }
+    /// <summary>
+    /// Every component config type the kernels have code for: encodings, activations, heads, and the MLP the fused
+    /// kernel is. The registry-driven tests check this against what the registry claims.
+    /// </summary>
+    public static IReadOnlyCollection<Type> ImplementedTypes { get; } =
+        [.. EncodingPlan.ImplementedTypes, .. ActivationChoice.ImplementedTypes, .. HeadChoice.ImplementedTypes, typeof(MlpConfig)];
+
+    /// <summary>Whether the fused kernel can render a model with these components (the component registry says); <paramref name="reason"/> says why not.</summary>
+    public static bool IsSupported(FieldConfig config, out string reason) => ComponentRegistry.Supports(config, Backend.Kernels, out reason);
 
     /// <summary>The kernel's view of the network; checks that the parameters fit it.</summary>
     public MlpShape Shape(int encodedWidth)

@@ -1,3 +1,5 @@
+using NeuralFields.Schema.Components;
+
 
 namespace NeuralFields.Kernels.Fused;
 
@@ -41,4 +43,39 @@ public readonly struct SigmoidHeadKernel : IHeadKernel, IEquatable<SigmoidHeadKe
     public override bool Equals(object? obj) => obj is SigmoidHeadKernel;
 
     public override int GetHashCode() => 2;
+}
+
+/// <summary>Hands the head kernel struct of a config to code generic over it (the fused launcher).</summary>
+public interface IHeadVisitor<out TResult>
+{
+    TResult Visit<THead>(THead head) where THead : unmanaged, IHeadKernel, IEquatable<THead>;
+}
+
+/// <summary>The fused kernel's head for one config type (one per head, marked [<see cref="ComputesAttribute"/>]).</summary>
+public abstract class HeadChoice
+{
+    private static readonly ImplementationCatalog<HeadChoice> Catalog = new(typeof(HeadChoice).Assembly, Backend.Kernels, typeof(HeadConfig));
+
+    public static IReadOnlyCollection<Type> ImplementedTypes => Catalog.ConfigTypes;
+
+    public static HeadChoice For(HeadConfig config) => Catalog.Create(config);
+
+    public abstract TResult Accept<TResult>(IHeadVisitor<TResult> visitor);
+}
+
+[Computes(typeof(LinearHeadConfig))]
+public sealed class LinearHeadChoice(LinearHeadConfig config) : HeadChoice
+{
+    public override TResult Accept<TResult>(IHeadVisitor<TResult> visitor) =>
+        config.Centered ? visitor.Visit(new CenteredLinearHead()) : visitor.Visit(new PlainLinearHead());
+}
+
+[Computes(typeof(SigmoidHeadConfig))]
+public sealed class SigmoidHeadChoice : HeadChoice
+{
+    public SigmoidHeadChoice(SigmoidHeadConfig config)
+    {
+    }
+
+    public override TResult Accept<TResult>(IHeadVisitor<TResult> visitor) => visitor.Visit(new SigmoidHeadKernel());
 }

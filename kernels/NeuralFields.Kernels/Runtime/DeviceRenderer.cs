@@ -165,27 +165,30 @@ public sealed class DeviceRenderer : IDisposable
         }
     }
 
+    /// <summary>Picks the launcher's three kernel structs: the plan's encoding, then the activation and head of the config.</summary>
     private sealed class LauncherFactory(Accelerator accelerator, ActivationConfig activation, HeadConfig head, MlpShape shape)
         : IEncodingVisitor<FusedLauncher>
     {
-        public FusedLauncher Visit<TEncoding>(TEncoding encoding) where TEncoding : unmanaged, IEncodingKernel, IEquatable<TEncoding> =>
-            activation switch
-            {
-                ReluActivationConfig => WithHead(encoding, new ReluKernel()),
-                SineActivationConfig => WithHead(encoding, new SineKernel()),
-                SpderActivationConfig s => WithHead(encoding, new SpderKernel(s.Damping)),
-                _ => throw new NotSupportedException($"no fused activation for {activation.GetType().Name}"),
-            };
+        private Accelerator Accelerator => accelerator;
+        private HeadConfig Head => head;
+        private MlpShape Shape => shape;
 
-        private FusedLauncher WithHead<TEncoding, TActivation>(TEncoding encoding, TActivation act)
+        public FusedLauncher Visit<TEncoding>(TEncoding encoding) where TEncoding : unmanaged, IEncodingKernel, IEquatable<TEncoding> =>
+            ActivationChoice.For(activation).Accept(new WithActivation<TEncoding>(this, encoding));
+
+        private sealed class WithActivation<TEncoding>(LauncherFactory factory, TEncoding encoding) : IActivationVisitor<FusedLauncher>
             where TEncoding : unmanaged, IEncodingKernel, IEquatable<TEncoding>
-            where TActivation : unmanaged, IActivationKernel, IEquatable<TActivation> =>
-            head switch
-            {
-                LinearHeadConfig { Centered: true } => new FusedLauncher<TEncoding, TActivation, CenteredLinearHead>(accelerator, encoding, act, default, shape),
-                LinearHeadConfig => new FusedLauncher<TEncoding, TActivation, PlainLinearHead>(accelerator, encoding, act, default, shape),
-                SigmoidHeadConfig => new FusedLauncher<TEncoding, TActivation, SigmoidHeadKernel>(accelerator, encoding, act, default, shape),
-                _ => throw new NotSupportedException($"no fused head for {head.GetType().Name}"),
-            };
+        {
+            public FusedLauncher Visit<TActivation>(TActivation activation) where TActivation : unmanaged, IActivationKernel, IEquatable<TActivation> =>
+                HeadChoice.For(factory.Head).Accept(new WithHead<TEncoding, TActivation>(factory, encoding, activation));
+        }
+
+        private sealed class WithHead<TEncoding, TActivation>(LauncherFactory factory, TEncoding encoding, TActivation activation) : IHeadVisitor<FusedLauncher>
+            where TEncoding : unmanaged, IEncodingKernel, IEquatable<TEncoding>
+            where TActivation : unmanaged, IActivationKernel, IEquatable<TActivation>
+        {
+            public FusedLauncher Visit<THead>(THead head) where THead : unmanaged, IHeadKernel, IEquatable<THead> =>
+                new FusedLauncher<TEncoding, TActivation, THead>(factory.Accelerator, encoding, activation, head, factory.Shape);
+        }
     }
 }

@@ -5,39 +5,45 @@ namespace NeuralFields.Codec.Decoder.Inference;
 
 /// <summary>
 /// An encoding evaluated on a block of q queries, feature-major: input [dims][q] → output [features][q].
-/// The feature order is the TorchSharp encoding's, so stored weights line up.
+/// The feature order is the TorchSharp encoding's, so stored weights line up. Each encoding is one class
+/// marked [<see cref="ComputesAttribute"/>], constructed from (config, coordinate dims, the file's tensors by name).
 /// </summary>
 internal abstract class FeatureEncoder(int inputDims, int outputs)
 {
+    private static readonly ImplementationCatalog<FeatureEncoder> Catalog = new(typeof(FeatureEncoder).Assembly, Backend.Decoder, typeof(EncodingConfig));
+
+    /// <summary>Every encoding config type the decoder computes, for the registry-driven tests.</summary>
+    public static IReadOnlyCollection<Type> ImplementedTypes => Catalog.ConfigTypes;
+
     public int InputDims { get; } = inputDims;
 
     public int Outputs { get; } = outputs;
 
     public abstract void Encode(ReadOnlySpan<float> input, int q, Span<float> output);
 
-    public static FeatureEncoder Create(EncodingConfig config, int inputDims, IReadOnlyDictionary<string, float[]> tensors) => config switch
-    {
-        IdentityEncodingConfig => new IdentityEncoder(inputDims),
-        PositionalEncodingConfig c => new PositionalEncoder(c, inputDims),
-        GaussianFourierConfig c => new FourierEncoder(c, inputDims),
-        HashGridConfig c => new HashGridEncoder(c, inputDims, tensors["encoding.table"]),
-        _ => throw new NeuralFieldsException($"the neural-file decoder cannot compute {ModelLayout.Describe(config)}"),
-    };
+    public static FeatureEncoder Create(EncodingConfig config, int inputDims, IReadOnlyDictionary<string, float[]> tensors) =>
+        Catalog.Create(config, inputDims, tensors);
 }
 
-internal sealed class IdentityEncoder(int dims) : FeatureEncoder(dims, dims)
+[Computes(typeof(IdentityEncodingConfig))]
+internal sealed class IdentityEncoder : FeatureEncoder
 {
+    public IdentityEncoder(IdentityEncodingConfig config, int dims, IReadOnlyDictionary<string, float[]> tensors) : base(dims, config.OutputDims(dims))
+    {
+    }
+
     public override void Encode(ReadOnlySpan<float> input, int q, Span<float> output) => input[..(InputDims * q)].CopyTo(output);
 }
 
 /// <summary>[x, then per octave k: sin(f_k x_d) for every d, cos(f_k x_d) for every d], f_k = 2^k·(π or 1) in float32.</summary>
+[Computes(typeof(PositionalEncodingConfig))]
 internal sealed class PositionalEncoder : FeatureEncoder
 {
     private readonly PositionalEncodingConfig _config;
     private readonly float[] _frequencies;
 
-    public PositionalEncoder(PositionalEncodingConfig config, int dims)
-        : base(dims, ModelLayout.EncodingOutputs(config, dims))
+    public PositionalEncoder(PositionalEncodingConfig config, int dims, IReadOnlyDictionary<string, float[]> tensors)
+        : base(dims, config.OutputDims(dims))
     {
         _config = config;
         double scale = config.MultiplyByPi ? Math.PI : 1.0;
@@ -63,12 +69,13 @@ internal sealed class PositionalEncoder : FeatureEncoder
 }
 
 /// <summary>[cos(2πBx) for every feature, sin(2πBx) for every feature], phase summed over dims in order.</summary>
+[Computes(typeof(GaussianFourierConfig))]
 internal sealed class FourierEncoder : FeatureEncoder
 {
     private readonly float[] _matrix;
     private readonly int _features;
 
-    public FourierEncoder(GaussianFourierConfig config, int dims) : base(dims, 2 * config.Features)
+    public FourierEncoder(GaussianFourierConfig config, int dims, IReadOnlyDictionary<string, float[]> tensors) : base(dims, config.OutputDims(dims))
     {
         _features = config.Features;
         _matrix = GaussianFourierMatrix.Build(config, dims);
@@ -89,17 +96,18 @@ internal sealed class FourierEncoder : FeatureEncoder
 }
 
 /// <summary>Multiresolution hash encoding: per level, Σ over the 2^d corners (in corner order) of weight × table entry.</summary>
+[Computes(typeof(HashGridConfig))]
 internal sealed class HashGridEncoder : FeatureEncoder
 {
     private readonly HashGridLevel[] _levels;
     private readonly int _features;
     private readonly float[] _table;
 
-    public HashGridEncoder(HashGridConfig config, int dims, float[] table) : base(dims, config.NLevels * config.NFeaturesPerLevel)
+    public HashGridEncoder(HashGridConfig config, int dims, IReadOnlyDictionary<string, float[]> tensors) : base(dims, config.OutputDims(dims))
     {
         _levels = HashGridLevel.For(config, dims);
         _features = config.NFeaturesPerLevel;
-        _table = table;
+        _table = tensors[FieldLayout.Encoding(HashGridConfig.TableName)];
     }
 
     public override void Encode(ReadOnlySpan<float> input, int q, Span<float> output)

@@ -14,12 +14,12 @@ public sealed class FieldEvaluator
     private const int BlockSamples = 256;
 
     private readonly SignalInfo _signal;
-    private readonly HeadConfig _head;
+    private readonly OutputHead _head;
     private readonly FeatureEncoder _encoder;
     private readonly (float[] Weight, float[] Bias, int Inputs, int Outputs)[] _layers;
-    private readonly ActivationConfig _activation;
-    private readonly float _firstOmega, _omega;
+    private readonly LayerActivation _activation;
     private readonly int _queries;
+    private readonly bool _bitCoordinate;
     private readonly int _maxWidth;
 
     /// <summary>Builds the evaluator from dequantised tensors named as in <see cref="ModelLayout.Tensors"/>.</summary>
@@ -29,20 +29,21 @@ public sealed class FieldEvaluator
         foreach (var (name, shape) in layout)
             if (!tensors.TryGetValue(name, out var values) || values.LongLength != shape.Aggregate(1L, (a, d) => a * d))
                 throw new ArgumentException($"tensor {name} is missing or has the wrong size");
+        var widths = FieldLayout.Of(config, signal);
         _signal = signal;
-        _head = config.Head;
-        _queries = ModelLayout.QueriesPerSample(config.Head, signal);
-        _encoder = FeatureEncoder.Create(config.Encoding, ModelLayout.InputDims(config.Head, signal), tensors);
+        _head = OutputHead.Create(config.Head, signal);
+        _queries = widths.QueriesPerSample;
+        _bitCoordinate = widths.InputDims > signal.CoordinateDims;   // the one extra coordinate a head adds is the bit index
+        _encoder = FeatureEncoder.Create(config.Encoding, widths.InputDims, tensors);
         var mlp = (MlpConfig)config.Network;
-        _activation = mlp.Activation;
-        if (mlp.Activation is SineActivationConfig sine)
-            (_firstOmega, _omega) = ((float)sine.FirstOmega0, (float)sine.Omega0);
+        _activation = LayerActivation.Create(mlp.Activation);
         int width = _encoder.Outputs;
         _layers = new (float[], float[], int, int)[mlp.HiddenLayers + 1];
         for (int i = 0; i < _layers.Length; i++)
         {
-            int outputs = i == mlp.HiddenLayers ? ModelLayout.OutputsPerQuery(config.Head, signal) : mlp.Width;
-            _layers[i] = (tensors[$"network.layers.{i}.weight"], tensors[$"network.layers.{i}.bias"], width, outputs);
+            int outputs = i == mlp.HiddenLayers ? widths.OutputsPerQuery : mlp.Width;
+            string layer = FieldLayout.Network(MlpConfig.Layer(i));
+            _layers[i] = (tensors[LinearLayer.Weight(layer)], tensors[LinearLayer.Bias(layer)], width, outputs);
             width = outputs;
         }
         _maxWidth = Math.Max(Math.Max(_encoder.Outputs, _encoder.InputDims), _layers.Max(l => l.Outputs));
@@ -129,10 +130,7 @@ public sealed class FieldEvaluator
                     Kernels.MultiplyAdd(acc, x.AsSpan(i * q, q), weight[o * inputs + i]);
                 Kernels.AddScalar(acc, bias[o]);
                 if (l < _layers.Length - 1)
-                {
-                    if (_activation is SineActivationConfig) Kernels.Sine(acc, l == 0 ? _firstOmega : _omega);
-                    else Kernels.Relu(acc);
-                }
+                    _activation.Apply(acc, l);
             }
             (x, y) = (y, x);
         }
@@ -159,7 +157,7 @@ public sealed class FieldEvaluator
                 float coordinate = SampleGrid.Coordinate(index[axis], dims[axis]);
                 for (int b = 0; b < _queries; b++) input[k * q + s * _queries + b] = coordinate;
             }
-            if (_head is BitPlaneCoordinateHeadConfig)
+            if (_bitCoordinate)
                 for (int b = 0; b < _queries; b++) input[rank * q + s * _queries + b] = BitCoordinate(b, _queries);
             for (int axis = rank - 1; axis >= 0; axis--)
             {
@@ -172,36 +170,13 @@ public sealed class FieldEvaluator
     /// <summary>Raw outputs [outputs][q] → per sample integers (and optionally values).</summary>
     private void MapHead(float[] raw, int q, int count, Span<int> integers, Span<float> values)
     {
-        int channels = _signal.Channels, bits = _signal.BitDepth, max = _signal.MaxValue;
+        int channels = _signal.Channels;
         for (int s = 0; s < count; s++)
             for (int c = 0; c < channels; c++)
             {
-                int at = s * channels + c;
-                switch (_head)
-                {
-                    case BitPlaneHeadConfig:
-                    case BitPlaneCoordinateHeadConfig:
-                        int sample = 0;
-                        for (int bit = 0; bit < bits; bit++)
-                        {
-                            float logit = _head is BitPlaneHeadConfig ? raw[(bit * channels + c) * q + s] : raw[c * q + s * bits + bit];
-                            if (logit > 0f) sample |= 1 << bit;
-                        }
-                        if (!integers.IsEmpty) integers[at] = sample;
-                        if (!values.IsEmpty) values[at] = sample * (1f / max);
-                        break;
-                    default:
-                        float z = raw[c * q + s];
-                        float v = _head switch
-                        {
-                            SigmoidHeadConfig => Kernels.Sigmoid(z),
-                            LinearHeadConfig { Centered: true } => (z + 1f) * 0.5f,
-                            _ => z,
-                        };
-                        if (!integers.IsEmpty) integers[at] = Quantize(v, max);
-                        if (!values.IsEmpty) values[at] = v;
-                        break;
-                }
+                var (integer, value) = _head.Map(raw, q, s, c);
+                if (!integers.IsEmpty) integers[s * channels + c] = integer;
+                if (!values.IsEmpty) values[s * channels + c] = value;
             }
     }
 }

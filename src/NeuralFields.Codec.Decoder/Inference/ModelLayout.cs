@@ -4,108 +4,44 @@ using NeuralFields.Schema.Components;
 namespace NeuralFields.Codec.Decoder.Inference;
 
 /// <summary>
-/// What the portable decoder can compute, and the tensors (names and shapes, in file order) that a
-/// config needs for a signal. Names are those of the TorchSharp model's state_dict, so the encoder maps
-/// one onto the other by name. Fixed bases (positional frequencies, random Fourier matrices) are not
-/// stored: they are rebuilt from the config.
+/// What the portable decoder can compute (the component registry says, per component), and the tensors
+/// (names and shapes, in file order) a config needs for a signal: the trained tensors of its
+/// <see cref="FieldLayout"/>, named as the TorchSharp model's state_dict, so the encoder maps one onto the
+/// other by name. Fixed bases (positional frequencies, random Fourier matrices) are not stored: they are
+/// rebuilt from the config.
 /// </summary>
 public static class ModelLayout
 {
-    public const string Supported =
-        "encodings none, positional, rff and hashgrid; network mlp with relu or sine activations; heads linear, sigmoid, bitplane and bitplane_coordinate";
+    /// <summary>
+    /// Every component config type the decoder has code for: its encoders, activations and heads, and the MLP the
+    /// <see cref="FieldEvaluator"/> is. The registry-driven tests check this against what the registry claims.
+    /// </summary>
+    public static IReadOnlyCollection<Type> ImplementedTypes { get; } =
+        [.. FeatureEncoder.ImplementedTypes, .. LayerActivation.ImplementedTypes, .. OutputHead.ImplementedTypes, typeof(MlpConfig)];
 
     /// <summary>The config's components the decoder cannot compute, as "kind 'type'", in config order.</summary>
-    public static IReadOnlyList<string> Unsupported(FieldConfig config)
-    {
-        var missing = new List<string>();
-        if (config.Encoding is not (IdentityEncodingConfig or PositionalEncodingConfig or GaussianFourierConfig or HashGridConfig))
-            missing.Add(Describe(config.Encoding));
-        if (config.Network is MlpConfig mlp)
-        {
-            if (mlp.Activation is not (ReluActivationConfig or SineActivationConfig))
-                missing.Add(Describe(mlp.Activation));
-        }
-        else
-        {
-            missing.Add(Describe(config.Network));
-        }
-        if (config.Head is not (LinearHeadConfig or SigmoidHeadConfig or BitPlaneHeadConfig or BitPlaneCoordinateHeadConfig))
-            missing.Add(Describe(config.Head));
-        return missing;
-    }
+    public static IReadOnlyList<string> Unsupported(FieldConfig config) =>
+        ComponentRegistry.Unsupported(config, Backend.Decoder).Select(t => t.ToString()).ToList();
 
-    /// <summary>Throws one <see cref="NeuralFieldsException"/> naming every unsupported component.</summary>
+    /// <summary>Throws one <see cref="NeuralFieldsException"/> naming every unsupported component and why.</summary>
     public static void RequireSupported(FieldConfig config)
     {
-        var missing = Unsupported(config);
-        if (missing.Count > 0)
-            throw new NeuralFieldsException(
-                $"the neural-file decoder cannot compute {string.Join(", ", missing)} (it supports {Supported})");
+        if (!ComponentRegistry.Supports(config, Backend.Decoder, out var reason))
+            throw new NeuralFieldsException(reason);
     }
 
-    /// <summary>Network queries per sample: the bit count for bitplane_coordinate heads, else 1.</summary>
-    public static int QueriesPerSample(HeadConfig head, SignalInfo signal) => head is BitPlaneCoordinateHeadConfig ? signal.BitDepth : 1;
-
-    /// <summary>Coordinates per query: the signal's own, plus the bit coordinate of bitplane_coordinate heads.</summary>
-    public static int InputDims(HeadConfig head, SignalInfo signal) =>
-        signal.CoordinateDims + (head is BitPlaneCoordinateHeadConfig ? 1 : 0);
-
-    /// <summary>Network outputs per query.</summary>
-    public static int OutputsPerQuery(HeadConfig head, SignalInfo signal) =>
-        head is BitPlaneHeadConfig ? signal.Channels * signal.BitDepth : signal.Channels;
-
-    public static int EncodingOutputs(EncodingConfig encoding, int inputDims) => encoding switch
-    {
-        IdentityEncodingConfig => inputDims,
-        PositionalEncodingConfig p => inputDims * (2 * p.Octaves + (p.IncludeInput ? 1 : 0)),
-        GaussianFourierConfig g => 2 * g.Features,
-        HashGridConfig h => h.NLevels * h.NFeaturesPerLevel,
-        _ => throw new NeuralFieldsException($"the neural-file decoder cannot compute {Describe(encoding)}"),
-    };
-
     /// <summary>
-    /// Names and shapes of the stored tensors, in file order: the hash table (hashgrid), then each
-    /// linear layer's weight [out, in] and bias [out], the output layer last. Refuses models over
-    /// <see cref="NeuralFileFormat.MaxParameters"/> before anything is allocated.
+    /// Names and shapes of the stored tensors, in file order: the encoding's trained tensors (the hash
+    /// table), then each linear layer's weight [out, in] and bias [out], the output layer last. Refuses
+    /// unsupported models and models over <see cref="NeuralFileFormat.MaxParameters"/> before anything is allocated.
     /// </summary>
     public static IReadOnlyList<(string Name, int[] Shape)> Tensors(FieldConfig config, SignalInfo signal)
     {
         RequireSupported(config);
-        var mlp = (MlpConfig)config.Network;
-        int inputDims = InputDims(config.Head, signal);
-        var tensors = new List<(string, int[])>();
-        long total = 0;
-        if (config.Encoding is HashGridConfig grid)
-        {
-            if (inputDims > 3)
-                throw new NeuralFieldsException($"a hash grid takes 1 to 3 coordinates, this signal needs {inputDims}");
-            long bound = (long)grid.NLevels * (1L << grid.Log2HashmapSize) * grid.NFeaturesPerLevel;
-            if (bound > int.MaxValue) throw TooLarge(bound);
-            var levels = HashGridLevel.For(grid, inputDims);
-            int entries = levels[^1].Offset + levels[^1].Size;
-            tensors.Add(("encoding.table", [entries, grid.NFeaturesPerLevel]));
-            total += (long)entries * grid.NFeaturesPerLevel;
-        }
-        int width = EncodingOutputs(config.Encoding, inputDims);
-        int outputs = OutputsPerQuery(config.Head, signal);
-        for (int layer = 0; layer <= mlp.HiddenLayers; layer++)
-        {
-            int fanOut = layer == mlp.HiddenLayers ? outputs : mlp.Width;
-            tensors.Add(($"network.layers.{layer}.weight", [fanOut, width]));
-            tensors.Add(($"network.layers.{layer}.bias", [fanOut]));
-            total += (long)fanOut * width + fanOut;
-            width = fanOut;
-        }
-        if (total > NeuralFileFormat.MaxParameters) throw TooLarge(total);
-        return tensors;
+        var layout = FieldLayout.Of(config, signal);
+        long total = layout.ParameterCount;
+        if (total > NeuralFileFormat.MaxParameters)
+            throw new NeuralFieldsException($"the model has {total:N0} parameters, more than the {NeuralFileFormat.MaxParameters:N0} a neural file holds");
+        return layout.Parameters.Select(t => (t.Name, t.Shape)).ToList();
     }
-
-    public static string Describe(ComponentConfig component)
-    {
-        var type = ComponentRegistry.Describe(component);
-        return $"{type.Kind} '{type.Name}'";
-    }
-
-    private static NeuralFieldsException TooLarge(long parameters) =>
-        new($"the model has {parameters:N0} parameters, more than the {NeuralFileFormat.MaxParameters:N0} a neural file holds");
 }

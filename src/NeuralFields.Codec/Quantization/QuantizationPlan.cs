@@ -1,4 +1,6 @@
 using NeuralFields.Codec.Decoder.Quantization;
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
 
 namespace NeuralFields.Codec.Quantization;
 
@@ -19,12 +21,14 @@ public sealed record QuantizationPlan(int Bits, QuantizationGranularity Granular
     public (int Bits, QuantizationGranularity Granularity) For(string name, int[] shape, int outputLayer)
     {
         int sensitive = Math.Max(Bits, SensitiveBits);
-        if (name.EndsWith(".bias", StringComparison.Ordinal))
+        if (name.EndsWith(LinearLayer.Bias(""), StringComparison.Ordinal))
             return (sensitive, QuantizationGranularity.Tensor);
-        if (name == "network.layers.0.weight" || name == $"network.layers.{outputLayer}.weight")
+        if (name == WeightOf(0) || name == WeightOf(outputLayer))
             return (sensitive, Granularity);
-        if (name.StartsWith("network.", StringComparison.Ordinal) && shape.Length == 2)
+        if (name.StartsWith(FieldLayout.NetworkPrefix + ".", StringComparison.Ordinal) && shape.Length == 2)
             return (Bits, Granularity);
         return (Bits, QuantizationGranularity.Tensor);
     }
+
+    private static string WeightOf(int layer) => FieldLayout.Network(LinearLayer.Weight(MlpConfig.Layer(layer)));
 }

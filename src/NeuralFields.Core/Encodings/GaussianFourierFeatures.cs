@@ -8,6 +8,7 @@ namespace NeuralFields.Core.Encodings;
 /// Random Fourier features [cos(2π B x), sin(2π B x)] with B ~ N(0, σ²) of shape [features, dims],
 /// drawn row-major from <see cref="PortableRandom"/> so the matrix depends only on the seed.
 /// </summary>
+[Computes(typeof(GaussianFourierConfig))]
 public sealed class GaussianFourierFeatures : Encoding
 {
     private readonly GaussianFourierConfig _config;
@@ -23,7 +24,7 @@ public sealed class GaussianFourierFeatures : Encoding
     /// <summary>2π B, row-major [features, dims], as the encoding uses it.</summary>
     public static float[] Matrix(GaussianFourierConfig config, int inputDims) => GaussianFourierMatrix.Build(config, inputDims);
 
-    public override int OutputDims => 2 * _config.Features;
+    public override int OutputDims => _config.OutputDims(InputDims);
 
     public override EncodingConfig Config => _config;
 

@@ -10,6 +10,7 @@ namespace NeuralFields.Core.Encodings;
 /// Multiresolution hash encoding with trainable tables [entries, F] (one flat parameter for all
 /// levels; see <see cref="HashGridLayout"/>). Output [N, levels·F], level-major.
 /// </summary>
+[Computes(typeof(HashGridConfig))]
 public sealed class HashGridEncoding : Encoding
 {
     private readonly HashGridConfig _config;

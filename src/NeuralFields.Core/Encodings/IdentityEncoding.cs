@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralFields.Core.Encodings;
 
 /// <summary>No encoding: features are the coordinates.</summary>
+[Computes(typeof(IdentityEncodingConfig))]
 public sealed class IdentityEncoding(IdentityEncodingConfig config, int inputDims) : Encoding("identity", inputDims)
 {
     public override int OutputDims => InputDims;

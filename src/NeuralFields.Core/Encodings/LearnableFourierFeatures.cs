@@ -10,6 +10,7 @@ namespace NeuralFields.Core.Encodings;
 /// [F/2, dims] drawn from N(0, 1/γ²) by torch's seeded generator, optionally followed by
 /// GeLU(r W₁ + b₁) W₂ + b₂ (PyTorch's default linear initialisation).
 /// </summary>
+[Computes(typeof(LearnableFourierConfig))]
 public sealed class LearnableFourierFeatures : Encoding
 {
     private readonly LearnableFourierConfig _config;
@@ -26,13 +27,13 @@ public sealed class LearnableFourierFeatures : Encoding
         if (config.MlpHidden > 0)
         {
             hidden = nn.Linear(config.Features, config.MlpHidden);
-            output = nn.Linear(config.MlpHidden, config.Output == 0 ? config.Features : config.Output);
+            output = nn.Linear(config.MlpHidden, config.OutputDims(inputDims));
         }
         _scale = 1.0 / Math.Sqrt(config.Features);
         RegisterComponents();
     }
 
-    public override int OutputDims => output is null ? _config.Features : (int)output.weight!.shape[0];
+    public override int OutputDims => _config.OutputDims(InputDims);
 
     public override EncodingConfig Config => _config;
 

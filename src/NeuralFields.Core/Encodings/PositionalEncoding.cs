@@ -8,6 +8,7 @@ namespace NeuralFields.Core.Encodings;
 /// NeRF positional encoding. Layout per coordinate row: [x (if included), then for each octave k:
 /// sin(2^k s x) for every dim, cos(2^k s x) for every dim].
 /// </summary>
+[Computes(typeof(PositionalEncodingConfig))]
 public sealed class PositionalEncoding : Encoding
 {
     private readonly PositionalEncodingConfig _config;
@@ -22,7 +23,7 @@ public sealed class PositionalEncoding : Encoding
         RegisterComponents();
     }
 
-    public override int OutputDims => InputDims * (2 * _config.Octaves + (_config.IncludeInput ? 1 : 0));
+    public override int OutputDims => _config.OutputDims(InputDims);
 
     public override EncodingConfig Config => _config;
 

@@ -8,18 +8,17 @@ namespace NeuralFields.Core.Encodings;
 /// index clamped to [0, R−1], then applies the inner encoding. The snap has no gradient with respect to
 /// the coordinates (CQ-NIR uses none either); the weights train as usual.
 /// </summary>
+[Computes(typeof(QuantizedEncodingConfig))]
 public sealed class QuantizedEncoding : Encoding
 {
     private readonly QuantizedEncodingConfig _config;
     private readonly Encoding inner;
     private readonly Tensor cells;        // [1, dims]: R per axis
 
-    public QuantizedEncoding(QuantizedEncodingConfig config, int inputDims, Encoding innerEncoding) : base("quantized", inputDims)
+    public QuantizedEncoding(QuantizedEncodingConfig config, int inputDims) : base("quantized", inputDims)
     {
-        if (innerEncoding.InputDims != inputDims)
-            throw new ArgumentException("the inner encoding must take the same coordinates");
         _config = config;
-        inner = innerEncoding;
+        inner = Models.ComponentBuilders.BuildEncoding(config.Inner, inputDims);
         var resolution = config.ResolutionFor(inputDims);
         cells = tensor(resolution.Select(r => (float)r).ToArray()).reshape(1, inputDims);
         RegisterComponents();

@@ -49,7 +49,7 @@ public abstract class ShiftedBasis : Encoding
     /// <summary>Directions K the centres are laid along.</summary>
     public int Directions { get; }
 
-    public override int OutputDims => Directions * _config.Centers;
+    public override int OutputDims => _config.OutputDims(InputDims);
 
     public override EncodingConfig Config => _config;
 

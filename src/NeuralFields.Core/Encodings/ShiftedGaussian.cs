@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralFields.Core.Encodings;
 
 /// <summary>Shifted Gaussians exp(−(t − c)²/(2σ²)) (see <see cref="ShiftedBasis"/>).</summary>
+[Computes(typeof(ShiftedGaussianConfig))]
 public sealed class ShiftedGaussian : ShiftedBasis
 {
     private readonly double _inverseTwoSigmaSquared;

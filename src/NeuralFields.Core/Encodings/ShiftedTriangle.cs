@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralFields.Core.Encodings;
 
 /// <summary>Shifted triangles max(0, 1 − |t − c|/d), d defaulting to the centre spacing 2/D (see <see cref="ShiftedBasis"/>).</summary>
+[Computes(typeof(ShiftedTriangleConfig))]
 public sealed class ShiftedTriangle : ShiftedBasis
 {
     public ShiftedTriangle(ShiftedTriangleConfig config, int inputDims) : base("shifted_triangle", config, inputDims)

@@ -9,39 +9,23 @@ namespace NeuralFields.Core.Heads;
 /// Raw outputs are [N, bits·channels] laid out [N, bits, channels], bit 0 (LSB) first, in both forms:
 /// with <see cref="BitCoordinate"/> each sample becomes n queries (x, b_i) of one logit per channel.
 /// </summary>
+[Computes(typeof(BitPlaneHeadConfig))]
+[Computes(typeof(BitPlaneCoordinateHeadConfig))]
 public sealed class BitPlaneHead : Head
 {
-    private readonly HeadConfig _config;
+    public BitPlaneHead(BitPlaneHeadConfig config, int channels, int bitDepth) : this((HeadConfig)config, channels, bitDepth) { }
 
-    public BitPlaneHead(BitPlaneHeadConfig config, int channels, int bitDepth) : this(config, channels, bitDepth, bitCoordinate: false) { }
+    public BitPlaneHead(BitPlaneCoordinateHeadConfig config, int channels, int bitDepth) : this((HeadConfig)config, channels, bitDepth) { }
 
-    public BitPlaneHead(BitPlaneCoordinateHeadConfig config, int channels, int bitDepth) : this(config, channels, bitDepth, bitCoordinate: true) { }
-
-    private BitPlaneHead(HeadConfig config, int channels, int bitDepth, bool bitCoordinate)
+    private BitPlaneHead(HeadConfig config, int channels, int bitDepth) : base(config, channels, bitDepth)
     {
         if (bitDepth is < 1 or > 32) throw new ArgumentOutOfRangeException(nameof(bitDepth));
-        _config = config;
-        Channels = channels;
-        BitDepth = bitDepth;
-        BitCoordinate = bitCoordinate;
     }
 
-    public override HeadConfig Config => _config;
-
-    public int Channels { get; }
-
-    public int BitDepth { get; }
-
     /// <summary>True for the paper's form: the bit index is an input coordinate.</summary>
-    public bool BitCoordinate { get; }
+    public bool BitCoordinate => ExtraCoordinates == 1;
 
     public long MaxValue => (1L << BitDepth) - 1;
-
-    public override int RawOutputs(int channels, int bitDepth) => channels * bitDepth;
-
-    public override int ExtraCoordinates => BitCoordinate ? 1 : 0;
-
-    public override int QueriesPerSample => BitCoordinate ? BitDepth : 1;
 
     public override Tensor Queries(Tensor coordinates)
     {

@@ -6,21 +6,24 @@ namespace NeuralFields.Core.Heads;
 /// Turns raw network outputs into signal values in [0,1] and defines the training loss.
 /// Plain heads have one raw output per channel.
 /// </summary>
-public abstract class Head
+public abstract class Head(Schema.Components.HeadConfig config, int channels, int bitDepth)
 {
-    public abstract Schema.Components.HeadConfig Config { get; }
+    public Schema.Components.HeadConfig Config => config;
 
-    /// <summary>
-    /// Raw outputs per sample for a signal with this many channels and bits; the network gives
-    /// RawOutputs / <see cref="QueriesPerSample"/> of them per query.
-    /// </summary>
-    public virtual int RawOutputs(int channels, int bitDepth) => channels;
+    /// <summary>Channels of the signal's samples.</summary>
+    public int Channels => channels;
+
+    /// <summary>Bits of the signal's integer samples.</summary>
+    public int BitDepth => bitDepth;
+
+    /// <summary>Raw outputs per sample; the network gives RawOutputs / <see cref="QueriesPerSample"/> of them per query.</summary>
+    public int RawOutputs => config.RawOutputs(channels, bitDepth);
 
     /// <summary>Input coordinates the head adds to every query (the bit index of the paper's bit-plane form).</summary>
-    public virtual int ExtraCoordinates => 0;
+    public int ExtraCoordinates => config.ExtraCoordinates();
 
     /// <summary>Network queries per sample: 1, or n when each of n bit planes is its own query.</summary>
-    public virtual int QueriesPerSample => 1;
+    public int QueriesPerSample => config.QueriesPerSample(bitDepth);
 
     /// <summary>[N, dims] coordinates → [N·QueriesPerSample, dims + ExtraCoordinates] queries, sample-major.</summary>
     public virtual Tensor Queries(Tensor coordinates) => coordinates.alias();

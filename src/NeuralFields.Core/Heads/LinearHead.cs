@@ -4,9 +4,8 @@ using static TorchSharp.torch;
 namespace NeuralFields.Core.Heads;
 
 /// <summary>Linear output; centred: the network predicts 2v - 1, as SIREN does.</summary>
-public sealed class LinearHead(LinearHeadConfig config) : Head
+[Computes(typeof(LinearHeadConfig))]
+public sealed class LinearHead(LinearHeadConfig config, int channels, int bitDepth) : Head(config, channels, bitDepth)
 {
-    public override HeadConfig Config => config;
-
     public override Tensor Values(Tensor raw) => config.Centered ? raw.add(1).mul_(0.5) : raw.alias();
 }

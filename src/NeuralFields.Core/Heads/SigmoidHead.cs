@@ -4,9 +4,8 @@ using static TorchSharp.torch;
 namespace NeuralFields.Core.Heads;
 
 /// <summary>Sigmoid output, always inside [0,1].</summary>
-public sealed class SigmoidHead(SigmoidHeadConfig config) : Head
+[Computes(typeof(SigmoidHeadConfig))]
+public sealed class SigmoidHead(SigmoidHeadConfig config, int channels, int bitDepth) : Head(config, channels, bitDepth)
 {
-    public override HeadConfig Config => config;
-
     public override Tensor Values(Tensor raw) => raw.sigmoid();
 }

@@ -1,60 +1,34 @@
 using NeuralFields.Core.Encodings;
 using NeuralFields.Core.Heads;
 using NeuralFields.Core.Layers;
-using NeuralFields.Core.Networks;
-using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
+using static TorchSharp.torch;
 
 namespace NeuralFields.Core.Models;
 
 /// <summary>
-/// Builds the TorchSharp module for each registered config type. Every entry of
-/// <see cref="ComponentRegistry"/> of kind encoding, activation, network or head has a case here
-/// (a test iterates the registry to keep it so).
+/// Builds the TorchSharp module of a component config: the classes of this assembly marked
+/// [<see cref="ComputesAttribute"/>] for its type, one per component, constructed from the config and
+/// the widths around it. A registry-driven test checks every registered component has one.
 /// </summary>
 public static class ComponentBuilders
 {
-    public static Encoding BuildEncoding(EncodingConfig config, int inputDims) => config switch
-    {
-        IdentityEncodingConfig c => new IdentityEncoding(c, inputDims),
-        PositionalEncodingConfig c => new PositionalEncoding(c, inputDims),
-        GaussianFourierConfig c => new GaussianFourierFeatures(c, inputDims),
-        ShiftedGaussianConfig c => new ShiftedGaussian(c, inputDims),
-        ShiftedTriangleConfig c => new ShiftedTriangle(c, inputDims),
-        LearnableFourierConfig c => new LearnableFourierFeatures(c, inputDims),
-        QuantizedEncodingConfig c => new QuantizedEncoding(c, inputDims, BuildEncoding(c.Inner, inputDims)),
-        HashGridConfig c => new HashGridEncoding(c, inputDims),
-        _ => throw Unbuildable(config),
-    };
+    private static readonly ImplementationCatalog<Encoding> Encodings = new(typeof(Encoding).Assembly, Backend.Torch, typeof(EncodingConfig));
+    private static readonly ImplementationCatalog<Activation> Activations = new(typeof(Activation).Assembly, Backend.Torch, typeof(ActivationConfig));
+    private static readonly ImplementationCatalog<nn.Module<Tensor, Tensor>> Networks = new(typeof(Encoding).Assembly, Backend.Torch, typeof(NetworkConfig));
+    private static readonly ImplementationCatalog<Head> Heads = new(typeof(Head).Assembly, Backend.Torch, typeof(HeadConfig));
+
+    /// <summary>Every config type with a TorchSharp module, for the registry-driven tests.</summary>
+    public static IEnumerable<Type> ImplementedTypes =>
+        Encodings.ConfigTypes.Concat(Activations.ConfigTypes).Concat(Networks.ConfigTypes).Concat(Heads.ConfigTypes).Distinct();
+
+    public static Encoding BuildEncoding(EncodingConfig config, int inputDims) => Encodings.Create(config, inputDims);
 
     /// <summary>The activation of hidden layer <paramref name="layer"/> (0 = the first).</summary>
-    public static Activation BuildActivation(ActivationConfig config, int layer) => config switch
-    {
-        ReluActivationConfig => new Relu(),
-        SineActivationConfig c => new Sine(layer == 0 ? c.FirstOmega0 : c.Omega0, c.Omega0),
-        SpderActivationConfig c => new Spder(layer == 0 ? c.FirstOmega0 : c.Omega0, c.Omega0, c.Damping),
-        _ => throw Unbuildable(config),
-    };
+    public static Activation BuildActivation(ActivationConfig config, int layer) => Activations.Create(config, layer);
 
-    public static TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> BuildNetwork(
-        NetworkConfig config, int inputs, int outputs) => config switch
-    {
-        MlpConfig c => new Mlp(inputs, outputs, c.HiddenLayers, c.Width, layer => BuildActivation(c.Activation, layer)),
-        ProgressiveConfig c => new ProgressiveNetwork(c, inputs, outputs, layer => BuildActivation(c.Activation, layer)),
-        PolyConfig c => new PolyNetwork(c, inputs, outputs),
-        _ => throw Unbuildable(config),
-    };
+    public static nn.Module<Tensor, Tensor> BuildNetwork(NetworkConfig config, int inputs, int outputs) => Networks.Create(config, inputs, outputs);
 
-    /// <summary>The head for a signal; bit-plane heads take its channels and bit depth.</summary>
-    public static Head BuildHead(HeadConfig config, SignalInfo signal) => config switch
-    {
-        LinearHeadConfig c => new LinearHead(c),
-        SigmoidHeadConfig c => new SigmoidHead(c),
-        BitPlaneHeadConfig c => new BitPlaneHead(c, signal.Channels, signal.BitDepth),
-        BitPlaneCoordinateHeadConfig c => new BitPlaneHead(c, signal.Channels, signal.BitDepth),
-        _ => throw Unbuildable(config),
-    };
-
-    private static ConfigException Unbuildable(ComponentConfig config) =>
-        new($"{ComponentRegistry.Describe(config).Name} cannot be built in this position");
+    /// <summary>The head for a signal of <paramref name="channels"/> channels of <paramref name="bitDepth"/>-bit samples.</summary>
+    public static Head BuildHead(HeadConfig config, int channels, int bitDepth) => Heads.Create(config, channels, bitDepth);
 }

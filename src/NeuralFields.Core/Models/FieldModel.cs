@@ -20,10 +20,10 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
     {
         Config = config;
         Signal = signal;
-        Head = ComponentBuilders.BuildHead(config.Head, signal);
-        encoding = ComponentBuilders.BuildEncoding(config.Encoding, signal.CoordinateDims + Head.ExtraCoordinates);
-        network = ComponentBuilders.BuildNetwork(config.Network, encoding.OutputDims,
-            Head.RawOutputs(signal.Channels, signal.BitDepth) / Head.QueriesPerSample);
+        Layout = FieldLayout.Of(config, signal);
+        Head = ComponentBuilders.BuildHead(config.Head, signal.Channels, signal.BitDepth);
+        encoding = ComponentBuilders.BuildEncoding(config.Encoding, Layout.InputDims);
+        network = ComponentBuilders.BuildNetwork(config.Network, Layout.EncodedDims, Layout.OutputsPerQuery);
         RegisterComponents();
         if (encoding.NeedsCalibration)
         {
@@ -34,6 +34,9 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
     }
 
     public FieldConfig Config { get; }
+
+    /// <summary>Widths and tensors, as every backend reads them from the config.</summary>
+    public FieldLayout Layout { get; }
 
     public SignalInfo Signal { get; }
 
@@ -61,7 +64,7 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
     /// tables) relative to the base rate, 1 for everything else.
     /// </summary>
     public double LearningRateScale(string parameterName) =>
-        parameterName.StartsWith("encoding.", StringComparison.Ordinal) && encoding.LearningRate is double own
+        parameterName.StartsWith(FieldLayout.EncodingPrefix + ".", StringComparison.Ordinal) && encoding.LearningRate is double own
             ? own / Config.Training.LearningRate
             : 1.0;
 

@@ -1,3 +1,4 @@
+using NeuralFields.Schema.Components;
 using NeuralFields.Core.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -9,10 +10,16 @@ namespace NeuralFields.Core.Networks;
 /// input → [Linear → activation] × hiddenLayers → Linear → output. "hiddenLayers" counts the
 /// activated layers, as tiny-cuda-nn's n_hidden_layers does (SIREN's code counts one fewer).
 /// </summary>
+[Computes(typeof(MlpConfig))]
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<Linear> layers = new();
     private readonly ModuleList<Activation> activations = new();
+
+    public Mlp(MlpConfig config, int inputs, int outputs)
+        : this(inputs, outputs, config.HiddenLayers, config.Width, layer => Models.ComponentBuilders.BuildActivation(config.Activation, layer))
+    {
+    }
 
     public Mlp(int inputs, int outputs, int hiddenLayers, int width, Func<int, Activation> activationForLayer)
         : base("mlp")

@@ -14,6 +14,7 @@ namespace NeuralFields.Core.Networks;
 /// image: affine weights U(±2) with biases U(±1), or a LeakyReLU on A_i x̃ as the GAN code has, were no
 /// better; U(±4) diverged.)
 /// </summary>
+[Computes(typeof(PolyConfig))]
 public sealed class PolyNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<Linear> affine = new();

@@ -12,6 +12,7 @@ namespace NeuralFields.Core.Networks;
 /// level's hidden state (or the input itself at level 1), runs its layers and adds its linear head's
 /// output to the coarser levels' sum.
 /// </summary>
+[Computes(typeof(ProgressiveConfig))]
 public sealed class ProgressiveNetwork : nn.Module<Tensor, Tensor>, ILevelledNetwork
 {
     private readonly ProgressiveConfig _config;
@@ -23,7 +24,7 @@ public sealed class ProgressiveNetwork : nn.Module<Tensor, Tensor>, ILevelledNet
     private readonly int[] _firstOctave;
     private readonly int[] _octaves;
 
-    public ProgressiveNetwork(ProgressiveConfig config, int inputs, int outputs, Func<int, Activation> activationForLayer)
+    public ProgressiveNetwork(ProgressiveConfig config, int inputs, int outputs)
         : base("progressive")
     {
         _config = config;
@@ -45,7 +46,7 @@ public sealed class ProgressiveNetwork : nn.Module<Tensor, Tensor>, ILevelledNet
             for (int i = 0; i < config.LayersPerLevel; i++, layer++)
             {
                 var linear = nn.Linear(i == 0 ? carried + bandWidth : config.Width, config.Width);
-                var activation = activationForLayer(layer);
+                var activation = Models.ComponentBuilders.BuildActivation(config.Activation, layer);
                 activation.InitializeIncoming(linear.weight!, linear.bias!, isFirstLayer: layer == 0);
                 layers.Add(linear);
                 activations.Add(activation);

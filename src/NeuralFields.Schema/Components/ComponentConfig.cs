@@ -9,6 +9,9 @@ public abstract record ComponentConfig
     /// <summary>Throws <see cref="ConfigException"/> naming <paramref name="path"/> when a value is out of range.</summary>
     public virtual void Validate(string path) { }
 
+    /// <summary>Components nested in this one (an inner encoding, an activation), for walking a config.</summary>
+    public virtual IEnumerable<ComponentConfig> Children() => [];
+
     protected static void Require(bool condition, string path, string field, string rule, object? actual)
     {
         if (!condition)
@@ -25,16 +28,37 @@ public abstract record ComponentConfig
 }
 
 /// <summary>Maps coordinates in [-1,1]^d to features.</summary>
-public abstract record EncodingConfig : ComponentConfig;
+public abstract record EncodingConfig : ComponentConfig
+{
+    /// <summary>Features per coordinate of <paramref name="inputDims"/> dimensions.</summary>
+    public abstract int OutputDims(int inputDims);
+
+    /// <summary>The tensors the encoding holds for coordinates of <paramref name="inputDims"/> dimensions, named inside it.</summary>
+    public virtual IReadOnlyList<TensorSpec> Tensors(int inputDims) => [];
+}
 
 /// <summary>The nonlinearity of a network's hidden layers; owns its weight initialisation.</summary>
 public abstract record ActivationConfig : ComponentConfig;
 
 /// <summary>The trainable body between encoding and head.</summary>
-public abstract record NetworkConfig : ComponentConfig;
+public abstract record NetworkConfig : ComponentConfig
+{
+    /// <summary>The tensors of a network from <paramref name="inputs"/> features to <paramref name="outputs"/> raw outputs, named inside it.</summary>
+    public abstract IReadOnlyList<TensorSpec> Tensors(int inputs, int outputs);
+}
 
 /// <summary>Turns raw network outputs into signal values (and defines the loss).</summary>
-public abstract record HeadConfig : ComponentConfig;
+public abstract record HeadConfig : ComponentConfig
+{
+    /// <summary>Raw outputs per sample for a signal of this many channels and bits (over all its queries).</summary>
+    public virtual int RawOutputs(int channels, int bitDepth) => channels;
+
+    /// <summary>Coordinates the head adds to every query (the bit index of the paper's bit-plane form).</summary>
+    public virtual int ExtraCoordinates() => 0;
+
+    /// <summary>Network queries per sample: 1, or n when each of n bit planes is its own query.</summary>
+    public virtual int QueriesPerSample(int bitDepth) => 1;
+}
 
 /// <summary>Learning rate as a function of the step.</summary>
 public abstract record ScheduleConfig : ComponentConfig;

@@ -1,7 +1,10 @@
 namespace NeuralFields.Schema.Components;
 
 /// <summary>No encoding: the network sees the raw coordinates.</summary>
-public sealed record IdentityEncodingConfig : EncodingConfig;
+public sealed record IdentityEncodingConfig : EncodingConfig
+{
+    public override int OutputDims(int inputDims) => inputDims;
+}
 
 /// <summary>
 /// NeRF positional encoding: [x, sin(2^k s x), cos(2^k s x)] for k = 0..octaves-1, with s = π when
@@ -17,6 +20,11 @@ public sealed record PositionalEncodingConfig : EncodingConfig
     {
         Require(Octaves is >= 1 and <= 24, path, "octaves", "must be between 1 and 24", Octaves);
     }
+
+    public override int OutputDims(int inputDims) => inputDims * (2 * Octaves + (IncludeInput ? 1 : 0));
+
+    /// <summary>The frequencies 2^k·s, [1, octaves, 1].</summary>
+    public override IReadOnlyList<TensorSpec> Tensors(int inputDims) => [new("frequencies", [1, Octaves, 1], TensorRole.Constant)];
 }
 
 /// <summary>
@@ -34,6 +42,13 @@ public sealed record GaussianFourierConfig : EncodingConfig
         Require(Features is >= 1 and <= 65536, path, "features", "must be between 1 and 65536", Features);
         Require(Sigma > 0 && double.IsFinite(Sigma), path, "sigma", "must be a positive number", Sigma);
     }
+
+    public override int OutputDims(int inputDims) => 2 * Features;
+
+    /// <summary>2πB, [features, dims] (<see cref="GaussianFourierMatrix"/>).</summary>
+    public override IReadOnlyList<TensorSpec> Tensors(int inputDims) => [new(ProjectionName, [Features, inputDims], TensorRole.Constant)];
+
+    public const string ProjectionName = "projection";
 }
 
 /// <summary>
@@ -54,6 +69,26 @@ public abstract record ShiftedBasisConfig : EncodingConfig
         Require(Centers is >= 1 and <= 65536, path, "centers", "must be between 1 and 65536", Centers);
         Require(Enum.IsDefined(Directions), path, "directions", "must be \"axes\" or \"four\"", Directions);
     }
+
+    /// <summary>Directions the centres lie along: one per axis, or the four of the 2-D paper (2-D coordinates only).</summary>
+    public int DirectionCount(int inputDims)
+    {
+        if (Directions == ShiftDirections.Four && inputDims != 2)
+            throw new ConfigException($"directions \"four\" needs 2-D coordinates, not {inputDims}-D");
+        return Directions == ShiftDirections.Four ? 4 : inputDims;
+    }
+
+    public override int OutputDims(int inputDims) => DirectionCount(inputDims) * Centers;
+
+    /// <summary>The direction matrix [dims, K], the centres [1, 1, D] and the normalisation [1] fixed on the training grid.</summary>
+    public override IReadOnlyList<TensorSpec> Tensors(int inputDims) =>
+    [
+        new(ProjectionName, [inputDims, DirectionCount(inputDims)], TensorRole.Constant),
+        new(CentersName, [1, 1, Centers], TensorRole.Constant),
+        new(NormName, [1], TensorRole.Calibration),
+    ];
+
+    public const string ProjectionName = "projection", CentersName = "centers", NormName = "norm";
 }
 
 /// <summary>
@@ -108,6 +143,14 @@ public sealed record LearnableFourierConfig : EncodingConfig
         Require(Output is >= 0 and <= 65536, path, "output", "must be between 0 (same as features) and 65536", Output);
         Require(Output == 0 || MlpHidden > 0, path, "output", "needs mlp_hidden > 0 (without the MLP the width is features)", Output);
     }
+
+    public override int OutputDims(int inputDims) => MlpHidden > 0 && Output > 0 ? Output : Features;
+
+    /// <summary>The trainable frequencies W_r [F/2, dims], then the optional MLP's two linear layers.</summary>
+    public override IReadOnlyList<TensorSpec> Tensors(int inputDims) =>
+        MlpHidden == 0
+            ? [new("frequencies", [Features / 2, inputDims])]
+            : [new("frequencies", [Features / 2, inputDims]), .. LinearLayer.Tensors("hidden", Features, MlpHidden), .. LinearLayer.Tensors("output", MlpHidden, OutputDims(inputDims))];
 }
 
 /// <summary>
@@ -140,6 +183,17 @@ public sealed record QuantizedEncodingConfig : EncodingConfig
             throw new ConfigException($"quantized.resolution has {Resolution.Length} values for {dims}-D coordinates");
         return Resolution.ToArray();
     }
+
+    public override IEnumerable<ComponentConfig> Children() => [Inner];
+
+    public override int OutputDims(int inputDims) => Inner.OutputDims(inputDims);
+
+    /// <summary>Cells per axis [1, dims], then the inner encoding's tensors under "inner.".</summary>
+    public override IReadOnlyList<TensorSpec> Tensors(int inputDims) =>
+        [new("cells", [1, inputDims], TensorRole.Constant), .. Inner.Tensors(inputDims).Select(t => t.Prefixed(InnerPrefix))];
+
+    /// <summary>The inner encoding's tensors are named "inner.…".</summary>
+    public const string InnerPrefix = "inner";
 
     // Arrays compare by reference in records; configs compare by value.
     public bool Equals(QuantizedEncodingConfig? other) =>

@@ -31,4 +31,21 @@ public sealed record HashGridConfig : EncodingConfig
         Require(LearningRate is null or > 0, path, "learning_rate", "must be positive when given", LearningRate);
         Require(Implementation is "native" or "torch", path, "implementation", "must be \"native\" or \"torch\"", Implementation);
     }
+
+    public override int OutputDims(int inputDims) => NLevels * NFeaturesPerLevel;
+
+    /// <summary>Every level's entries in one table, [entries, features per level] (levels laid out by <see cref="HashGridLevel.For"/>).</summary>
+    public override IReadOnlyList<TensorSpec> Tensors(int inputDims)
+    {
+        if (inputDims is < 1 or > 3)
+            throw new ConfigException($"a hash grid takes 1 to 3 coordinates, not {inputDims}");
+        long bound = (long)NLevels * (1L << Log2HashmapSize) * NFeaturesPerLevel;
+        if (bound > int.MaxValue)
+            throw new ConfigException($"hashgrid: {NLevels} levels of 2^{Log2HashmapSize} entries x {NFeaturesPerLevel} features is over 2^31 values");
+        var levels = HashGridLevel.For(this, inputDims);
+        return [new(TableName, [levels[^1].Offset + levels[^1].Size, NFeaturesPerLevel])];
+    }
+
+    /// <summary>The name of the table inside the encoding.</summary>
+    public const string TableName = "table";
 }

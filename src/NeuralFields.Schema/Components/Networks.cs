@@ -16,6 +16,17 @@ public sealed record MlpConfig : NetworkConfig
         Require(Width is >= 1 and <= 16384, path, "width", "must be between 1 and 16384", Width);
         Activation.Validate(path + ".activation");
     }
+
+    public override IEnumerable<ComponentConfig> Children() => [Activation];
+
+    /// <summary>Name of linear layer <paramref name="layer"/> (0 = the first; <see cref="HiddenLayers"/> = the output layer).</summary>
+    public static string Layer(int layer) => $"layers.{layer}";
+
+    /// <summary>Every linear layer in order: weight [out, in] then bias [out], the output layer last.</summary>
+    public override IReadOnlyList<TensorSpec> Tensors(int inputs, int outputs) =>
+        Enumerable.Range(0, HiddenLayers + 1)
+            .SelectMany(l => LinearLayer.Tensors(Layer(l), l == 0 ? inputs : Width, l == HiddenLayers ? outputs : Width))
+            .ToList();
 }
 
 /// <summary>
@@ -55,6 +66,29 @@ public sealed record ProgressiveConfig : NetworkConfig
     /// <summary>How many octaves each level adds, lowest band first.</summary>
     public int[] OctavesPerLevel() =>
         Enumerable.Range(0, Levels).Select(l => Octaves / Levels + (l < Octaves % Levels ? 1 : 0)).ToArray();
+
+    public override IEnumerable<ComponentConfig> Children() => [Activation];
+
+    /// <summary>
+    /// The levels' layers in order (a level's first layer takes the carried state and its band), each level's
+    /// head, then the frequencies [1, octaves, 1] and the count of steps taken [1].
+    /// </summary>
+    public override IReadOnlyList<TensorSpec> Tensors(int inputs, int outputs)
+    {
+        var octaves = OctavesPerLevel();
+        var tensors = new List<TensorSpec>();
+        for (int level = 0, layer = 0; level < Levels; level++)
+        {
+            int carried = level == 0 ? (IncludeInput ? inputs : 0) : Width;
+            for (int i = 0; i < LayersPerLevel; i++, layer++)
+                tensors.AddRange(LinearLayer.Tensors($"layers.{layer}", i == 0 ? carried + 2 * octaves[level] * inputs : Width, Width));
+        }
+        for (int level = 0; level < Levels; level++)
+            tensors.AddRange(LinearLayer.Tensors($"heads.{level}", Width, outputs));
+        tensors.Add(new("frequencies", [1, Octaves, 1], TensorRole.Constant));
+        tensors.Add(new("steps", [1], TensorRole.Counter));
+        return tensors;
+    }
 }
 
 /// <summary>
@@ -75,4 +109,12 @@ public sealed record PolyConfig : NetworkConfig
         Require(Width is >= 1 and <= 16384, path, "width", "must be between 1 and 16384", Width);
         Require(NegativeSlope is >= 0 and < 1 && double.IsFinite(NegativeSlope), path, "negative_slope", "must be in [0, 1)", NegativeSlope);
     }
+
+    /// <summary>Per level i = 0..levels the affine map A_i (inputs → width) and W_i (width → width), then the output layer.</summary>
+    public override IReadOnlyList<TensorSpec> Tensors(int inputs, int outputs) =>
+    [
+        .. Enumerable.Range(0, Levels + 1).SelectMany(i => LinearLayer.Tensors($"affine.{i}", inputs, Width)),
+        .. Enumerable.Range(0, Levels + 1).SelectMany(i => LinearLayer.Tensors($"weights.{i}", Width, Width)),
+        .. LinearLayer.Tensors("output", Width, outputs),
+    ];
 }
