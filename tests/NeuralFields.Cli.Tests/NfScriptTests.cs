@@ -9,13 +9,7 @@ public sealed class NfScriptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string Script()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "nf")) && File.Exists(Path.Combine(dir.FullName, "NeuralFields.sln")))
-                return Path.Combine(dir.FullName, "nf");
-        throw new FileNotFoundException("the nf script was not found above the test folder");
-    }
+    private static string Script() => Repository.PathOf("nf");
 
     private void Write(string relative, DateTime time)
     {
