@@ -6,11 +6,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$root/.nf-build"
 dll="$out/nf.dll"
 
+# Only sources count: bin/ and obj/ hold build outputs (`dotnet test` rewrites files there, which must not
+# trigger a rebuild here).
 needs_build() {
   [ ! -f "$dll" ] && return 0
   [ -n "$(find "$root/src" "$root/kernels" "$root/data/configs" "$root/build" "$root"/Directory.*.props "$root/Directory.Build.targets" \
-          -newer "$dll" -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) \
-          -print -quit 2>/dev/null)" ]
+          \( -type d \( -name bin -o -name obj \) -prune \) -o \
+          \( -newer "$dll" -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) -print \) \
+          -quit 2>/dev/null)" ]
 }
 
 if needs_build; then

@@ -71,6 +71,10 @@ public sealed class FitCommandTests : IDisposable
         { "unknown network type 'transformer'", ["fit", "{img}", "--config", "{dir}/bad-type.json", "--out", "{dir}/out"] },
         { "missing required field 'width'", ["fit", "{img}", "--config", "{dir}/missing.json", "--out", "{dir}/out"] },
         { "--steps must be positive", ["fit", "{img}", "--steps", "0", "--out", "{dir}/out"] },
+        { "--target-psnr must be a number from 0 to 1000, got NaN", ["fit", "{img}", "--target-psnr", "NaN", "--out", "{dir}/out"] },
+        { "--target-psnr must be a number from 0 to 1000, got Infinity", ["fit", "{img}", "--target-psnr", "Infinity", "--out", "{dir}/out"] },
+        { "--elevation must be a number from -89 to 89, got 90", ["render", "{img}", "--elevation", "90", "-o", "{dir}/out.png"] },
+        { "training.learning_rate must not be above 1, got 1E+300", ["fit", "{img}", "--config", "{dir}/absurd.json", "--out", "{dir}/out"] },
         { "not a NeuralFields checkpoint", ["render", "{img}", "-o", "{dir}/out.png"] },
         { "is not an image", ["fit", "{dir}/bad-type.json", "--out", "{dir}/out"] },
         { "--steps expects a whole number, got 'many'", ["fit", "{img}", "--steps", "many", "--out", "{dir}/out"] },
@@ -87,6 +91,8 @@ public sealed class FitCommandTests : IDisposable
             """{"encoding":{"type":"none"},"network":{"type":"transformer"},"head":{"type":"linear"}}""");
         File.WriteAllText(Path.Combine(_folder, "missing.json"),
             """{"encoding":{"type":"none"},"network":{"type":"mlp","hidden_layers":2,"activation":{"type":"relu"}},"head":{"type":"linear"}}""");
+        File.WriteAllText(Path.Combine(_folder, "absurd.json"),
+            """{"encoding":{"type":"none"},"network":{"type":"mlp","hidden_layers":1,"width":8,"activation":{"type":"relu"}},"head":{"type":"linear"},"training":{"learning_rate":1e300}}""");
         var resolved = args.Select(a => a.Replace("{dir}", _folder).Replace("{img}", image)).ToArray();
 
         var result = Nf.Run(resolved);

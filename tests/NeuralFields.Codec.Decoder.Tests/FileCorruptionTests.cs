@@ -136,4 +136,76 @@ public class FileCorruptionTests
         tensors.RemoveAt(0);
         Assert.Throws<ArgumentException>(() => NeuralFileWriter.Write(signal, config, tensors));
     }
+
+    private static readonly Dictionary<string, string> Clip = new() { ["sample_rate"] = "8000", ["wav_bits"] = "16", ["wav_format"] = "pcm" };
+
+    /// <summary>A consistent file of <paramref name="signal"/>, then one attribute's value replaced in place (same length), CRC fixed.</summary>
+    private static byte[] Crafted(Schema.SignalInfo signal, Dictionary<string, string> attributes, string key, string value)
+    {
+        var config = TestFiles.Siren();
+        var bytes = NeuralFileWriter.Write(signal, config, TestFiles.Tensors(config, signal), null, attributes);
+        Assert.Equal(attributes[key].Length, value.Length);
+        int at = bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(key)) + key.Length + 1;   // key, value length, value
+        System.Text.Encoding.ASCII.GetBytes(value).CopyTo(bytes, at);
+        FixHeaderCrc(bytes);
+        return bytes;
+    }
+
+    public static TheoryData<string, string, string, string> InconsistentAttributes() => new()
+    {
+        { "audio16", "wav_bits", "12", "wav_bits '12' is not 8, 16, 24 or 32" },                       // a "12-bit" WAV of 1-byte samples
+        { "audio16", "wav_bits", "08", "16-bit samples for PCM 8-bit WAV, which is stored as 8-bit" },  // 16-bit samples written as 8-bit
+        { "audio8", "wav_bits", "16", "8-bit samples for PCM 16-bit WAV, which is stored as 16-bit" },
+        { "audio16", "wav_format", "flt", "wav_format 'flt' is neither 'pcm' nor 'float'" },
+        { "audio16", "sample_rate", "0000", "sample_rate '0000' is not a whole number of Hz" },
+        { "volume", "volume_type", "uint08", "volume_type 'uint08' is not uint8, uint16 or float32" },
+        { "volume", "volume_type", "uint32", "volume_type 'uint32' is not uint8, uint16 or float32" },
+        { "float", "maximum", "+3", "" },                                                                  // still consistent: decodes
+        { "float", "maximum", "-2", "a float32 volume needs finite minimum <= maximum" },
+        { "shape", "scale", "0", "scale and truncation one positive number each" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InconsistentAttributes))]
+    public void Signal_and_attributes_that_disagree_are_refused_though_the_checksums_are_valid(string kind, string key, string value, string expected)
+    {
+        var (signal, attributes) = kind switch
+        {
+            "audio16" => (new Schema.SignalInfo("audio", [40], 1, 16), Clip),
+            "audio8" => (new Schema.SignalInfo("audio", [40], 1, 8), new Dictionary<string, string>(Clip) { ["wav_bits"] = "08" }),
+            "volume" => (new Schema.SignalInfo("volume", [2, 3, 4], 1, 16), new Dictionary<string, string> { ["volume_type"] = "uint16" }),
+            "float" => (new Schema.SignalInfo("volume", [2, 3, 4], 1, 16), new Dictionary<string, string> { ["volume_type"] = "float32", ["minimum"] = "-1", ["maximum"] = "+2" }),
+            _ => (new Schema.SignalInfo("shape", [4, 4, 4], 1, 16), new Dictionary<string, string> { ["centre"] = "0 0 0", ["scale"] = "2", ["truncation"] = "0.1" }),
+        };
+        var bytes = Crafted(signal, attributes, key, value);
+        if (expected == "")
+        {
+            Assert.Equal(signal.SampleCount, FieldDecoder.Decode(bytes).Samples.Length);
+            return;
+        }
+        var message = Error(bytes);
+        Assert.StartsWith($"the file is damaged: its {signal.Modality} signal is inconsistent", message);
+        Assert.Contains(expected, message);
+    }
+
+    [Fact]
+    public void An_image_of_12_bit_samples_is_refused()
+    {
+        var bytes = TestFiles.Small();
+        int bitDepth = NeuralFileFormat.PreambleBytes + 1 + 5 + 1 + 2 * 4 + 1;   // modality, rank, two dimensions, channels
+        Assert.Equal(8, bytes[bitDepth]);
+        bytes[bitDepth] = 12;
+        FixHeaderCrc(bytes);
+        Assert.Contains("12-bit samples where an image has 8 or 16", Error(bytes));
+    }
+
+    [Fact]
+    public void The_writer_refuses_what_the_reader_would_refuse()
+    {
+        var config = TestFiles.Siren();
+        var signal = new Schema.SignalInfo("audio", [40], 1, 16);
+        var error = Assert.Throws<ArgumentException>(() =>
+            NeuralFileWriter.Write(signal, config, TestFiles.Tensors(config, signal), null, new Dictionary<string, string>(Clip) { ["wav_bits"] = "8" }));
+        Assert.Contains("16-bit samples for PCM 8-bit WAV", error.Message);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralFields.Schema;
 using NeuralFields.Signals.Mesh;
 
 namespace NeuralFields.Signals.Tests;
@@ -154,10 +155,34 @@ public sealed class MeshTests : IDisposable
     {
         var path = Path.Combine(_folder, "ascii.ply");
         File.WriteAllText(path, "ply\nformat ascii 1.0\nelement vertex 4\nproperty float x\nproperty float y\nproperty float z\nproperty float confidence\n" +
-                                "element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0 1\n1 0 0 1\n1 1 0 1\n0 1 0 1\n4 0 1 2 3\n");
+                                "element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0 1\n1 0 0 1\n1 1 1 1\n0 1 0 1\n4 0 1 2 3\n");   // not flat: a flat mesh is refused
         var mesh = MeshFile.Load(path);
         Assert.Equal(4, mesh.Vertices.Length);
         Assert.Equal(new[] { 0, 1, 2, 0, 2, 3 }, mesh.Triangles);
-        Assert.Equal(new Vector3(1, 1, 0), mesh.Vertices[2]);
+        Assert.Equal(new Vector3(1, 1, 1), mesh.Vertices[2]);
+    }
+
+    [Theory]
+    [InlineData("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n", "the mesh is flat")]
+    [InlineData("v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nf 1 2 3\nf 1 3 4\n", "the mesh is flat")]
+    [InlineData("v 0 0 0\nv 1 0 0\nv 2 0 0\nv 3 0 0\nf 1 2 3\nf 2 3 4\n", "the mesh has no area")]
+    [InlineData("v 0 0 0\nv 1 1 1\nf 1 1 2\nf 2 2 1\n", "the mesh has no area")]
+    [InlineData("v 0 0 0\nv NaN 0 0\nv 0 1 0\nv 0 0 1\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n", "vertex 2 has a coordinate that is not a finite number")]
+    [InlineData("v 0 0 0\nv 1e38 0 0\nv 0 1e38 0\nv 0 0 1e38\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n", "beyond the")]
+    public void Meshes_without_area_or_volume_or_with_absurd_coordinates_are_refused_in_one_line(string obj, string expected)
+    {
+        var path = Path.Combine(_folder, "bad.obj");
+        File.WriteAllText(path, obj);
+        var error = Assert.Throws<NeuralFieldsException>(() => MeshFile.Load(path));
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [Fact]
+    public void A_small_tetrahedron_far_from_the_origin_is_accepted()
+    {
+        var path = Path.Combine(_folder, "tetrahedron.obj");
+        File.WriteAllText(path, "v 1000 1000 1000\nv 1000.001 1000 1000\nv 1000 1000.001 1000\nv 1000 1000 1000.001\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n");
+        Assert.Equal(4, MeshFile.Load(path).TriangleCount);
     }
 }

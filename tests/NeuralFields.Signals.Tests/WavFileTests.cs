@@ -65,4 +65,42 @@ public sealed class WavFileTests : IDisposable
         File.WriteAllText(text, "RIFF but not really a wave file at all");
         Assert.Throws<NeuralFieldsException>(() => WavFile.Load(text));
     }
+
+    /// <summary>A 16-bit PCM WAV whose data chunk declares <paramref name="declared"/> bytes and holds <paramref name="data"/>.</summary>
+    private string Wav(string name, int channels, byte[] data, uint? declared = null)
+    {
+        using var bytes = new MemoryStream();
+        using (var w = new BinaryWriter(bytes, System.Text.Encoding.ASCII, leaveOpen: true))
+        {
+            w.Write("RIFF"u8); w.Write(36 + data.Length); w.Write("WAVE"u8);
+            w.Write("fmt "u8); w.Write(16); w.Write((short)1); w.Write((short)channels); w.Write(8000); w.Write(8000 * 2 * channels);
+            w.Write((short)(2 * channels)); w.Write((short)16);
+            w.Write("data"u8); w.Write(declared ?? (uint)data.Length); w.Write(data);
+        }
+        var path = Path.Combine(_folder, name);
+        File.WriteAllBytes(path, bytes.ToArray());
+        return path;
+    }
+
+    [Theory]
+    [InlineData(1, 0, null, "holds no samples")]
+    [InlineData(1, 3, null, "ends in a partial sample frame")]
+    [InlineData(2, 6, null, "ends in a partial sample frame")]
+    [InlineData(1, 200, 100_000u, "is truncated: its data chunk claims 100,000 bytes but the file holds 200")]
+    public void Empty_partial_and_overclaiming_data_chunks_are_refused_in_one_line(int channels, int bytes, uint? declared, string expected)
+    {
+        var path = Wav($"bad-{channels}-{bytes}.wav", channels, Enumerable.Range(0, bytes).Select(i => (byte)i).ToArray(), declared);
+        var error = Assert.Throws<NeuralFieldsException>(() => WavFile.Load(path));
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [Fact]
+    public void A_whole_hand_written_clip_still_loads()
+    {
+        var path = Wav("good.wav", 2, [1, 0, 2, 0, 3, 0, 4, 0]);
+        var clip = WavFile.Load(path);
+        Assert.Equal(2, clip.Frames);
+        Assert.Equal((2, 16), (clip.Format.Channels, clip.Format.BitsPerSample));
+    }
 }

@@ -62,4 +62,14 @@ internal static class CommonOptions
     {
         if (value is <= 0) throw new NeuralFieldsException($"{option} must be positive, got {value}");
     }
+
+    /// <summary>A number from <paramref name="min"/> to <paramref name="max"/>: System.CommandLine reads "NaN" and "Infinity" as doubles too.</summary>
+    public static void RequireRange(double? value, string option, double min, double max)
+    {
+        if (value is double v && !(v >= min && v <= max))
+        {
+            string shown = double.IsInfinity(v) ? (v > 0 ? "Infinity" : "-Infinity") : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            throw new NeuralFieldsException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{option} must be a number from {min} to {max}, got {shown}"));
+        }
+    }
 }

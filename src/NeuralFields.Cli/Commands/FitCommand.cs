@@ -43,6 +43,7 @@ internal static class FitCommand
         {
             var imageFile = parse.GetValue(image)!;
             CommonOptions.RequirePositive(parse.GetValue(steps), "--steps");
+            CommonOptions.RequireRange(parse.GetValue(target), "--target-psnr", 0, 1000);
             if (FitSignal.Handles(imageFile.FullName))
             {
                 if (parse.GetValue(resume) is not null) throw new NeuralFieldsException("--resume applies to images");

@@ -30,6 +30,8 @@ internal static class RenderCommand
             if (!file.Exists) throw new NeuralFieldsException($"checkpoint not found: {file.FullName}");
             CommonOptions.RequirePositive(parse.GetValue(width), "--width");
             CommonOptions.RequirePositive(parse.GetValue(height), "--height");
+            CommonOptions.RequireRange(parse.GetValue(azimuth), "--azimuth", -360, 360);
+            CommonOptions.RequireRange(parse.GetValue(elevation), "--elevation", -89, 89);   // at ±90° the camera's up vector is undefined
             Torch.EnsureLoaded();
             var contents = Checkpoint.Load(file.FullName);
             var signal = contents.Model.Signal;

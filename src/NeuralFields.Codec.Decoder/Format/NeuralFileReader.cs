@@ -129,6 +129,7 @@ public static class NeuralFileReader
         if (points * channels > 4 * limits.MaxGridPoints)
             throw new NeuralFileException($"the file declares {points:N0} points of {channels} channels, over the limit of {4 * limits.MaxGridPoints:N0} samples");
         var signal = new SignalInfo(modality, dims, channels, bitDepth);
+        SignalRules.Require(signal, attributes);
         var config = ModelConfigText.Read(json);
         var layout = ModelLayout.Tensors(config, signal);              // refuses unsupported or oversized models before any allocation
 

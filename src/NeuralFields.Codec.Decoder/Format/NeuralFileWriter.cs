@@ -24,6 +24,8 @@ public static class NeuralFileWriter
         CheckTensors(signal, config, tensors);
         attributes ??= SignalAttributes.None;
         SignalAttributes.Require(attributes);
+        if (SignalRules.Problem(signal, attributes) is string problem)
+            throw new ArgumentException($"the {signal.Modality} signal and its attributes disagree: {problem}");
         int format = attributes.Count > 0 ? NeuralFileFormat.FormatVersion : NeuralFileFormat.FirstFormatVersion;
         var weights = new RangeEncoder();
         TensorCoding.Encode(weights, tensors);

@@ -10,8 +10,9 @@ public sealed record DatasetItem(string Source, string Output, string RelativePa
 /// <summary>
 /// The work of one shard over a folder: every file some modality reads (recursively), sorted by
 /// relative path (ordinal), kept when its index modulo N is this shard's; each maps to the same
-/// relative path under the output folder with ".nf" appended to the name. Files already there count as
-/// done: they are only ever written whole (temporary file, then rename), so a rerun resumes.
+/// relative path under the output folder with ".nf" appended to the name. A neural file already there
+/// counts as done only when its header and both checksums verify: files are written whole (temporary
+/// file, then rename), but an empty, cut or damaged one (a full disk, another tool) is made again.
 /// </summary>
 public static class DatasetPlan
 {
@@ -31,9 +32,24 @@ public static class DatasetPlan
         {
             if (!shard.Owns(i)) continue;
             var target = Path.Combine(output, sources[i] + NeuralFileFormat.Extension);
-            items.Add(new DatasetItem(Path.Combine(input, sources[i]), target, sources[i], File.Exists(target)));
+            items.Add(new DatasetItem(Path.Combine(input, sources[i]), target, sources[i], Verifies(target)));
         }
         return items;
+    }
+
+    /// <summary>A whole neural file: preamble, header, sizes and both CRC-32s check (the streams are not decoded).</summary>
+    private static bool Verifies(string path)
+    {
+        if (!File.Exists(path)) return false;
+        try
+        {
+            NeuralFileReader.ReadHeader(NeuralFileReader.LoadBytes(path));
+            return true;
+        }
+        catch (NeuralFileException)
+        {
+            return false;
+        }
     }
 
     private static bool IsInside(string folder, string path) =>

@@ -12,7 +12,7 @@ namespace NeuralFields.Codec.Modalities;
 /// </summary>
 public sealed class AudioModality : IModality
 {
-    public const string SampleRateKey = "sample_rate", WavBitsKey = "wav_bits", WavFormatKey = "wav_format";
+    public const string SampleRateKey = SignalRules.SampleRateKey, WavBitsKey = SignalRules.WavBitsKey, WavFormatKey = SignalRules.WavFormatKey;
 
     /// <summary>Bits of the integer grid every clip is modelled on when its own codes are wider or float.</summary>
     public const int ModelBits = 16;

@@ -14,7 +14,7 @@ namespace NeuralFields.Codec.Modalities;
 /// </summary>
 public sealed class ShapeModality : IModality
 {
-    public const string CentreKey = "centre", ScaleKey = "scale", TruncationKey = "truncation";
+    public const string CentreKey = SignalRules.CentreKey, ScaleKey = SignalRules.ScaleKey, TruncationKey = SignalRules.TruncationKey;
 
     /// <summary>|SDF| beyond this (in unit-frame units, where the shape spans [-0.8, 0.8]) is clamped: the
     /// network spends its capacity near the surface, and about three voxels of a 64³ grid stay linear.</summary>

@@ -11,7 +11,7 @@ namespace NeuralFields.Codec.Modalities;
 /// </summary>
 public sealed class VolumeModality : IModality
 {
-    public const string TypeKey = "volume_type", MinimumKey = "minimum", MaximumKey = "maximum";
+    public const string TypeKey = SignalRules.VolumeTypeKey, MinimumKey = SignalRules.MinimumKey, MaximumKey = SignalRules.MaximumKey;
 
     public string Name => "volume";
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,12 +14,16 @@ namespace NeuralFields.Core.Training;
 /// <summary>
 /// A training checkpoint: the model config, the signal it fits, every parameter and buffer, the
 /// optimiser moments and the run's counters, so that rendering and resuming need nothing else.
-/// Layout: "NFCKPT\0\x01", u32 header length, UTF-8 JSON header, then float32 little-endian
-/// tensors in header order.
+/// Layout: "NFCKPT\0" and a version byte, u32 header length, UTF-8 JSON header, float32 little-endian
+/// tensors in header order, and (version 2) the CRC-32 of every byte before it. Version 1 files (no
+/// checksum) still load. Every load checks the structure too: each tensor the config's model has is
+/// listed once with its shape, the Adam moments match the parameters, and nothing follows the data.
 /// </summary>
 public static class Checkpoint
 {
-    private static readonly byte[] Magic = "NFCKPT\0\u0001"u8.ToArray();
+    private static readonly byte[] Prefix = "NFCKPT\0"u8.ToArray();
+    private const byte Version = 2, FirstVersion = 1;
+    private const int PreambleBytes = 8 + 4;
 
     // An exact fit has an infinite PSNR; the curve keeps it as "Infinity" rather than failing to save.
     private static readonly JsonSerializerOptions CurveOptions = new(ConfigJson.Options)
@@ -55,16 +60,18 @@ public static class Checkpoint
             ["moments"] = moments.Count,
         };
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
-        AtomicFile.Write(path, stream =>
-        {
-            stream.Write(Magic);
-            Span<byte> length = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)headerBytes.Length);
-            stream.Write(length);
-            stream.Write(headerBytes);
-            foreach (var t in named.Select(n => n.Value).Concat(moments))
-                WriteFloats(stream, t);
-        });
+        using var file = new MemoryStream();
+        file.Write(Prefix);
+        file.WriteByte(Version);
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(word, (uint)headerBytes.Length);
+        file.Write(word);
+        file.Write(headerBytes);
+        foreach (var t in named.Select(n => n.Value).Concat(moments))
+            WriteFloats(file, t);
+        BinaryPrimitives.WriteUInt32LittleEndian(word, Crc32.HashToUInt32(file.GetBuffer().AsSpan(0, (int)file.Length)));
+        file.Write(word);
+        AtomicFile.Write(path, stream => file.WriteTo(stream));
     }
 
     public static Contents Load(string path)
@@ -78,47 +85,91 @@ public static class Checkpoint
         {
             throw new NeuralFieldsException($"cannot read checkpoint {path}: {e.Message}");
         }
-        if (bytes.Length < Magic.Length + 4 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        if (bytes.Length < PreambleBytes || !bytes.AsSpan(0, Prefix.Length).SequenceEqual(Prefix) || bytes[Prefix.Length] is 0)
             throw new NeuralFieldsException($"{path} is not a NeuralFields checkpoint");
+        int version = bytes[Prefix.Length];
+        if (version is < FirstVersion or > Version)
+            throw new NeuralFieldsException($"{path} is a version {version} checkpoint; this nf reads versions {FirstVersion}-{Version}");
+        int end = bytes.Length;
+        if (version >= 2)
+        {
+            end -= 4;
+            if (end < PreambleBytes || Crc32.HashToUInt32(bytes.AsSpan(0, end)) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(end)))
+                throw Damaged(path, "its checksum does not match (changed or cut short)");
+        }
         try
         {
-            int headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(Magic.Length)));
-            int offset = Magic.Length + 4;
-            var header = JsonNode.Parse(bytes.AsSpan(offset, headerLength))!.AsObject();
-            offset += headerLength;
-            var config = ConfigJson.Parse(header["config"]!.ToJsonString(), $"{path} (config)");
-            var signal = header["signal"].Deserialize<SignalInfo>(ConfigJson.Options)!;
-            var model = new FieldModel(config, signal);
-            var state = model.state_dict();
-            using (no_grad())
-            {
-                foreach (var entry in header["tensors"]!.AsArray())
-                {
-                    var name = (string)entry!["name"]!;
-                    var shape = entry["shape"]!.AsArray().Select(d => (long)d!).ToArray();
-                    if (!state.TryGetValue(name, out var target) || !target.shape.SequenceEqual(shape))
-                        throw new NeuralFieldsException($"{path}: tensor '{name}' does not fit the model its config builds");
-                    var values = ReadFloats(bytes, ref offset, target.numel());
-                    using var source = tensor(values).reshape(shape);
-                    target.copy_(source);
-                }
-            }
-            int momentCount = (int)header["moments"]!;
-            var moments = new List<float[]>();
-            foreach (var p in model.parameters())
-                for (int twice = 0; twice < 2 && moments.Count < momentCount; twice++)
-                    moments.Add(ReadFloats(bytes, ref offset, p.numel()));
-            var curve = header["curve"].Deserialize<List<CurvePoint>>(CurveOptions) ?? [];
-            var bitErrors = header["bit_errors"].Deserialize<List<BitErrorPoint>>(CurveOptions) ?? [];   // absent in older checkpoints
-            return new Contents(model, (long)header["seed"]!, (long)header["adam_step"]!, moments, curve, (double)header["seconds"]!)
-                { BitErrors = bitErrors };
+            return Read(bytes, end, path);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException
                                       or OverflowException or NullReferenceException or FormatException)
         {
-            throw new NeuralFieldsException($"{path} is a damaged checkpoint ({e.GetType().Name})");
+            throw Damaged(path, $"unreadable header ({e.GetType().Name})");
         }
     }
+
+    private static Contents Read(byte[] bytes, int end, string path)
+    {
+        int headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(Prefix.Length + 1)));
+        int offset = PreambleBytes;
+        if (headerLength > end - offset) throw Damaged(path, "its header is longer than the file");
+        var header = JsonNode.Parse(bytes.AsSpan(offset, headerLength))!.AsObject();
+        offset += headerLength;
+        var config = ConfigJson.Parse(header["config"]!.ToJsonString(), $"{path} (config)");
+        var signal = header["signal"].Deserialize<SignalInfo>(ConfigJson.Options)!;
+        RequireUsable(signal, path);
+        var model = new FieldModel(config, signal);
+
+        // Every tensor of the model, listed once with its shape, in the order the data follows.
+        var state = model.state_dict();
+        var listed = header["tensors"]!.AsArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using (no_grad())
+        {
+            foreach (var entry in listed)
+            {
+                var name = (string)entry!["name"]!;
+                var shape = entry["shape"]!.AsArray().Select(d => (long)d!).ToArray();
+                if (!seen.Add(name)) throw Damaged(path, $"tensor '{name}' is listed twice");
+                if (!state.TryGetValue(name, out var target) || !target.shape.SequenceEqual(shape))
+                    throw new NeuralFieldsException($"{path}: tensor '{name}' does not fit the model its config builds");
+                var values = ReadFloats(bytes, end, ref offset, target.numel(), path);
+                using var source = tensor(values).reshape(shape);
+                target.copy_(source);
+            }
+        }
+        var missing = state.Keys.FirstOrDefault(k => !seen.Contains(k));
+        if (missing is not null) throw Damaged(path, $"tensor '{missing}' of its model is missing");
+
+        var parameters = model.parameters().ToList();
+        int momentCount = (int)header["moments"]!;
+        if (momentCount != 2 * parameters.Count)
+            throw Damaged(path, $"it holds {momentCount} optimiser moments for {parameters.Count} parameter tensors (2 each)");
+        var moments = new List<float[]>();
+        foreach (var p in parameters)
+            for (int twice = 0; twice < 2; twice++)
+                moments.Add(ReadFloats(bytes, end, ref offset, p.numel(), path));
+        if (offset != end) throw Damaged(path, $"{end - offset:N0} unexpected bytes follow its data");
+
+        var curve = header["curve"].Deserialize<List<CurvePoint>>(CurveOptions) ?? [];
+        var bitErrors = header["bit_errors"].Deserialize<List<BitErrorPoint>>(CurveOptions) ?? [];   // absent in older checkpoints
+        return new Contents(model, (long)header["seed"]!, (long)header["adam_step"]!, moments, curve, (double)header["seconds"]!)
+            { BitErrors = bitErrors };
+    }
+
+    /// <summary>A signal a model can be built for: a crafted header must not reach the builders (zero sizes, 99-bit samples).</summary>
+    private static void RequireUsable(SignalInfo signal, string path)
+    {
+        var d = signal.Dimensions;
+        if (d is null || d.Length is < 1 or > 4 || d.Any(n => n < 1) || signal.SampleCount > 1L << 36)
+            throw Damaged(path, $"its signal has an impossible shape ({(d is null ? "none" : string.Join("x", d))})");
+        if (signal.Channels is < 1 or > 64)
+            throw Damaged(path, $"its signal has {signal.Channels} channels");
+        if (signal.BitDepth is < 1 or > 32)
+            throw Damaged(path, $"its signal has {signal.BitDepth}-bit samples (1 to 32 are possible)");
+    }
+
+    private static NeuralFieldsException Damaged(string path, string what) => new($"{path} is a damaged checkpoint: {what}");
 
     private static void WriteFloats(Stream stream, Tensor t)
     {
@@ -130,10 +181,10 @@ public static class Checkpoint
         stream.Write(buffer);
     }
 
-    private static float[] ReadFloats(byte[] bytes, ref int offset, long count)
+    private static float[] ReadFloats(byte[] bytes, int end, ref int offset, long count, string path)
     {
-        if (count < 0 || offset + count * 4 > bytes.Length)
-            throw new ArgumentException("checkpoint is truncated");
+        if (count < 0 || offset + count * 4 > end)
+            throw Damaged(path, "it is truncated");
         var values = new float[count];
         for (int i = 0; i < count; i++)
             values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset + i * 4));

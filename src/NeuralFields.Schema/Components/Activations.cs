@@ -12,10 +12,13 @@ public sealed record SineActivationConfig : ActivationConfig
     public double Omega0 { get; init; } = 30;
     public double FirstOmega0 { get; init; } = 30;
 
+    /// <summary>Largest ω0 accepted (SIREN's audio setting is 3000).</summary>
+    public const double MaxOmega0 = 1e5;
+
     public override void Validate(string path)
     {
-        Require(Omega0 > 0 && double.IsFinite(Omega0), path, "omega0", "must be a positive number", Omega0);
-        Require(FirstOmega0 > 0 && double.IsFinite(FirstOmega0), path, "first_omega0", "must be a positive number", FirstOmega0);
+        RequirePositive(Omega0, path, "omega0", MaxOmega0);
+        RequirePositive(FirstOmega0, path, "first_omega0", MaxOmega0);
     }
 }
 
@@ -31,8 +34,8 @@ public sealed record SpderActivationConfig : ActivationConfig
 
     public override void Validate(string path)
     {
-        Require(Omega0 > 0 && double.IsFinite(Omega0), path, "omega0", "must be a positive number", Omega0);
-        Require(FirstOmega0 > 0 && double.IsFinite(FirstOmega0), path, "first_omega0", "must be a positive number", FirstOmega0);
+        RequirePositive(Omega0, path, "omega0", SineActivationConfig.MaxOmega0);
+        RequirePositive(FirstOmega0, path, "first_omega0", SineActivationConfig.MaxOmega0);
         Require(Enum.IsDefined(Damping), path, "damping", "must be \"sqrt\" or \"arctan\"", Damping);
     }
 }

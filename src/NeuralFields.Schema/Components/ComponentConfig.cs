@@ -18,6 +18,17 @@ public abstract record ComponentConfig
             throw new ConfigException($"{path}.{field} {rule}, got {Format(actual)}");
     }
 
+    /// <summary>
+    /// A positive number from <paramref name="min"/> to <paramref name="max"/>: NaN, infinities and absurd
+    /// magnitudes (a learning rate of 1e300, ω0 = 1e39) are refused here rather than training to NaN.
+    /// </summary>
+    protected static void RequirePositive(double value, string path, string field, double max, double min = double.Epsilon)
+    {
+        Require(value > 0, path, field, "must be a positive number", value);
+        Require(value >= min, path, field, $"must not be below {min.ToString("G", System.Globalization.CultureInfo.InvariantCulture)}", value);
+        Require(value <= max, path, field, $"must not be above {max.ToString("G", System.Globalization.CultureInfo.InvariantCulture)}", value);
+    }
+
     private static string Format(object? value) => value switch
     {
         null => "nothing",

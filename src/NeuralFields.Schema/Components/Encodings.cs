@@ -40,7 +40,7 @@ public sealed record GaussianFourierConfig : EncodingConfig
     public override void Validate(string path)
     {
         Require(Features is >= 1 and <= 65536, path, "features", "must be between 1 and 65536", Features);
-        Require(Sigma > 0 && double.IsFinite(Sigma), path, "sigma", "must be a positive number", Sigma);
+        RequirePositive(Sigma, path, "sigma", 1e5);
     }
 
     public override int OutputDims(int inputDims) => 2 * Features;
@@ -102,7 +102,7 @@ public sealed record ShiftedGaussianConfig : ShiftedBasisConfig
     public override void Validate(string path)
     {
         base.Validate(path);
-        Require(Sigma > 0 && double.IsFinite(Sigma), path, "sigma", "must be a positive number", Sigma);
+        RequirePositive(Sigma, path, "sigma", 1e3, min: 1e-6);   // in [-1, 1] units; a vanishing σ leaves no feature to normalise
     }
 }
 
@@ -118,7 +118,7 @@ public sealed record ShiftedTriangleConfig : ShiftedBasisConfig
     public override void Validate(string path)
     {
         base.Validate(path);
-        Require(HalfWidth is null || (HalfWidth > 0 && double.IsFinite(HalfWidth.Value)), path, "half_width", "must be a positive number", HalfWidth);
+        if (HalfWidth is double d) RequirePositive(d, path, "half_width", 1e3, min: 1e-6);
     }
 }
 
@@ -138,7 +138,7 @@ public sealed record LearnableFourierConfig : EncodingConfig
     public override void Validate(string path)
     {
         Require(Features is >= 2 and <= 65536 && Features % 2 == 0, path, "features", "must be an even number between 2 and 65536", Features);
-        Require(Gamma > 0 && double.IsFinite(Gamma), path, "gamma", "must be a positive number", Gamma);
+        RequirePositive(Gamma, path, "gamma", 1e6, min: 1e-6);   // W's std is 1/γ: a vanishing γ overflows float
         Require(MlpHidden is >= 0 and <= 16384, path, "mlp_hidden", "must be between 0 (no MLP) and 16384", MlpHidden);
         Require(Output is >= 0 and <= 65536, path, "output", "must be between 0 (same as features) and 65536", Output);
         Require(Output == 0 || MlpHidden > 0, path, "output", "needs mlp_hidden > 0 (without the MLP the width is features)", Output);

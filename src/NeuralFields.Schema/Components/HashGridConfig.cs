@@ -28,7 +28,7 @@ public sealed record HashGridConfig : EncodingConfig
         Require(BaseResolution is >= 1 and <= 1 << 20, path, "base_resolution", "must be between 1 and 2^20", BaseResolution);
         Require(PerLevelScale is >= 1 and <= 8, path, "per_level_scale", "must be between 1 and 8", PerLevelScale);
         Require(InitScale is >= 0 and <= 1, path, "init_scale", "must be in [0, 1]", InitScale);
-        Require(LearningRate is null or > 0, path, "learning_rate", "must be positive when given", LearningRate);
+        if (LearningRate is double rate) RequirePositive(rate, path, "learning_rate", TrainingConfig.MaxLearningRate);
         Require(Implementation is "native" or "torch", path, "implementation", "must be \"native\" or \"torch\"", Implementation);
     }
 

@@ -14,16 +14,22 @@ public sealed record TrainingConfig
     /// <summary>Full-signal PSNR is measured every this many steps (mini-batch runs) and at the end.</summary>
     public int EvalEvery { get; init; } = 50;
 
+    /// <summary>Adam on values in [0, 1] diverges long before this.</summary>
+    public const double MaxLearningRate = 1;
+
     public void Validate(string path)
     {
         static void Require(bool ok, string msg) { if (!ok) throw new ConfigException(msg); }
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"{path}.learning_rate must be a positive number, got {LearningRate}");
+        Require(LearningRate > 0, $"{path}.learning_rate must be a positive number, got {Text(LearningRate)}");
+        Require(LearningRate <= MaxLearningRate, $"{path}.learning_rate must not be above {MaxLearningRate}, got {Text(LearningRate)}");
         Require(Steps >= 1, $"{path}.steps must be at least 1, got {Steps}");
         Require(BatchSize >= 0, $"{path}.batch_size must be 0 (full batch) or positive, got {BatchSize}");
-        Require(Beta1 is >= 0 and < 1, $"{path}.beta1 must be in [0, 1), got {Beta1}");
-        Require(Beta2 is >= 0 and < 1, $"{path}.beta2 must be in [0, 1), got {Beta2}");
-        Require(Epsilon > 0, $"{path}.epsilon must be positive, got {Epsilon}");
+        Require(Beta1 is >= 0 and < 1, $"{path}.beta1 must be in [0, 1), got {Text(Beta1)}");
+        Require(Beta2 is >= 0 and < 1, $"{path}.beta2 must be in [0, 1), got {Text(Beta2)}");
+        Require(Epsilon is > 0 and <= 1, $"{path}.epsilon must be in (0, 1], got {Text(Epsilon)}");
         Require(EvalEvery >= 1, $"{path}.eval_every must be at least 1, got {EvalEvery}");
         Schedule.Validate(path + ".schedule");
     }
+
+    private static string Text(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using NAudio.Wave;
 using NeuralFields.Schema;
 using NeuralFields.Schema.IO;
@@ -18,10 +19,15 @@ public static class WavFile
         if (!File.Exists(path)) throw new NeuralFieldsException($"audio file not found: {path}");
         try
         {
+            RequireWholeDataChunk(path);
             using var reader = new WaveFileReader(path);
             var format = Describe(reader.WaveFormat, path);
             int bytesPerSample = format.BitsPerSample / 8;
-            long frames = reader.Length / (bytesPerSample * format.Channels);
+            int frameBytes = bytesPerSample * format.Channels;
+            if (reader.Length % frameBytes != 0)
+                throw new NeuralFieldsException($"{path}: its data chunk of {reader.Length:N0} bytes ends in a partial sample frame (frames of {frameBytes} bytes)");
+            long frames = reader.Length / frameBytes;
+            if (frames == 0) throw new NeuralFieldsException($"{path} holds no samples (its data chunk is empty)");
             if (frames > maxFrames) throw new NeuralFieldsException($"{path} has {frames:N0} sample frames, over the limit of {maxFrames:N0}");
             var bytes = new byte[frames * bytesPerSample * format.Channels];
             int read = 0;
@@ -37,6 +43,33 @@ public static class WavFile
         catch (Exception e) when (e is FormatException or InvalidDataException or EndOfStreamException or ArgumentException)
         {
             throw new NeuralFieldsException($"cannot read WAV {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Refuses a data chunk that claims more bytes than the file holds: NAudio reads what is there and
+    /// says nothing, so a truncated clip would pass as a shorter one. RF64 files keep their sizes in a
+    /// ds64 chunk and are left to NAudio.
+    /// </summary>
+    private static void RequireWholeDataChunk(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> chunk = stackalloc byte[12];
+        if (stream.Read(chunk) < 12 || !chunk[..4].SequenceEqual("RIFF"u8) || !chunk[8..12].SequenceEqual("WAVE"u8))
+            return;                                               // not RIFF/WAVE: NAudio says what is wrong
+        for (long at = 12; at + 8 <= stream.Length;)
+        {
+            stream.Position = at;
+            stream.ReadExactly(chunk[..8]);
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..8]);
+            if (chunk[..4].SequenceEqual("data"u8))
+            {
+                long held = stream.Length - (at + 8);
+                if (size > held)
+                    throw new NeuralFieldsException($"{path} is truncated: its data chunk claims {size:N0} bytes but the file holds {held:N0}");
+                return;
+            }
+            at += 8 + size + (size & 1);                          // chunks are padded to an even length
         }
     }
 

@@ -39,10 +39,6 @@ public static class ClassicCodecs
         });
         long bytes = stream.Length;
         stream.Position = 0;
-        using var decoded = SixLabors.ImageSharp.Image.Load(stream);
-        var result = ImageFile.Decode(decoded, AlphaMode.Drop);
-        if (result.Channels != signal.Channels)   // a gray JPEG may come back as RGB: keep one channel
-            result = new ImageSignal(result.Width, result.Height, 1, 8, result.Samples.Where((_, i) => i % result.Channels == 0).ToArray());
-        return (bytes, result);
+        return (bytes, ImageFile.Read(stream, AlphaMode.Drop, "the JPEG"));
     }
 }

@@ -1,6 +1,7 @@
 using NeuralFields.Schema;
 using NeuralFields.Schema.IO;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using SharpImage = SixLabors.ImageSharp.Image;
@@ -28,8 +29,7 @@ public static class ImageFile
             if ((long)info.Width * info.Height > maxPixels)
                 throw new NeuralFieldsException($"{path} has {info.Width}x{info.Height} pixels, over the limit of {maxPixels:N0} (raise it with --max-pixels)");
             stream.Position = 0;
-            using var image = SharpImage.Load(stream);
-            return Decode(image, alpha);
+            return Read(stream, alpha, path);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException)
         {
@@ -60,22 +60,26 @@ public static class ImageFile
         AtomicFile.Write(path, stream => image.Save(stream, encoder));
     }
 
-    internal static ImageSignal Decode(SharpImage image, AlphaMode alphaMode)
+    /// <summary>
+    /// Decodes one still image at its own channels and bit depth (see <see cref="SourceLayout"/>);
+    /// animations and multi-page files are refused rather than cut to their first frame.
+    /// </summary>
+    internal static ImageSignal Read(Stream stream, AlphaMode alphaMode, string name)
     {
-        var (channels, hasAlpha) = image switch
-        {
-            Image<L8> or Image<L16> => (1, false),
-            Image<La16> or Image<La32> => (2, true),
-            Image<Rgba32> or Image<Rgba64> or Image<Bgra32> or Image<Argb32> or Image<Bgra4444> or Image<Bgra5551> or Image<Abgr32> => (4, true),
-            _ => (3, false),
-        };
-        int componentBits = image.PixelType.BitsPerPixel / Math.Max(1, channels + (channels == 1 && hasAlpha ? 1 : 0));
-        int bitDepth = componentBits > 8 ? 16 : 8;
-        bool gray = channels <= 2;
-        int colour = gray ? 1 : 3;
+        // Rgba64 holds every format's samples exactly: 16-bit ones as they are, 8-bit ones as v·257.
+        using var image = SharpImage.Load<Rgba64>(stream, out IImageFormat format);
+        if (image.Frames.Count > 1)
+            throw new NeuralFieldsException($"{name} holds {image.Frames.Count} frames (an animation or a multi-page file); nf fits one still image: save the frame you want as its own file");
+        return Decode(image, SourceLayout.Declared(format, image).WidenedBy(image), alphaMode);
+    }
+
+    private static ImageSignal Decode(Image<Rgba64> wide, SourceLayout layout, AlphaMode alphaMode)
+    {
+        bool hasAlpha = layout.Alpha;
+        int bitDepth = layout.BitDepth;
+        int colour = layout.ColourChannels;
         int outChannels = colour + (hasAlpha && alphaMode == AlphaMode.Keep ? 1 : 0);
 
-        using var wide = image.CloneAs<Rgba64>();
         int width = wide.Width, height = wide.Height;
         var samples = new ushort[(long)width * height * outChannels];
         int divisor = bitDepth == 16 ? 1 : 257;   // ImageSharp widens 8-bit v to v·257

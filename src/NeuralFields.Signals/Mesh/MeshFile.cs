@@ -24,7 +24,7 @@ public static class MeshFile
                 ".obj" => Obj.Read(path),
                 var other => throw new NeuralFieldsException($"{path}: unknown mesh format '{other}' (PLY and OBJ are read)"),
             };
-            if (mesh.TriangleCount == 0) throw new NeuralFieldsException($"{path} has no faces");
+            MeshValidation.Require(mesh, path);
             return mesh;
         }
         catch (Exception e) when (e is FormatException or EndOfStreamException or OverflowException or ArgumentException or IndexOutOfRangeException)

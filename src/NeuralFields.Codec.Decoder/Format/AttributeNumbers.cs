@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace NeuralFields.Codec.Modalities;
+namespace NeuralFields.Codec.Decoder;
 
 /// <summary>
 /// Decimal numbers in signal attributes, as the modalities that need them (volume range, shape frame)
-/// write and read them: round-trip float text, several values separated by single spaces.
+/// write and read them and the reader checks them: round-trip float text, several values separated by single spaces.
 /// </summary>
-internal static class AttributeNumbers
+public static class AttributeNumbers
 {
     public static string Format(params float[] values) =>
         string.Join(' ', values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
