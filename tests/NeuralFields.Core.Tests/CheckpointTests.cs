@@ -49,7 +49,7 @@ public sealed class CheckpointTests : IDisposable
         };
         Torch.Seed(1);
         using var trainer = new Trainer(new FieldModel(config, info), x, y, 1);
-        trainer.Run(2);
+        trainer.Run(new TrainingRun(2));
         var path = Path.Combine(_folder, "fresh.ckpt");
         Checkpoint.Save(path, trainer, 1);
         return File.ReadAllBytes(path);
