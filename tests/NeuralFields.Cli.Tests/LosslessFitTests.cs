@@ -23,39 +23,6 @@ public sealed class LosslessFitTests : IDisposable
     }
 
     [Fact]
-    public void Lossless_fit_decodes_every_sample_and_reports_it()
-    {
-        var (path, source) = WriteImage(8);
-        var outDir = Path.Combine(_folder, "run");
-        var fit = Nf.Run("fit", path, "--lossless", "--steps", "3000", "--out", outDir);
-        Assert.True(fit.ExitCode == 0, fit.Error);
-        Assert.Contains("lossless: every sample decodes exactly", fit.Out);
-
-        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
-        var root = metrics.RootElement;
-        Assert.True(root.GetProperty("lossless").GetBoolean());
-        int steps = root.GetProperty("steps_to_lossless").GetInt32();
-        Assert.InRange(steps, 1, 2999);
-        Assert.Equal(steps, root.GetProperty("steps").GetInt32());          // stopped as soon as it was exact
-        Assert.True(root.GetProperty("seconds_to_lossless").GetDouble() > 0);
-        Assert.Equal("inf", root.GetProperty("psnr").GetString());
-        var rates = root.GetProperty("bit_error_rate").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        Assert.Equal(8, rates.Length);
-        Assert.All(rates, r => Assert.Equal(0, r));
-        Assert.Equal("bitplane", root.GetProperty("model").GetProperty("head").GetProperty("type").GetString());
-
-        var reconstruction = ImageFile.Load(Path.Combine(outDir, "reconstruction.png"));
-        Assert.Equal(source.Samples, reconstruction.Samples);
-        Assert.True(new FileInfo(Path.Combine(outDir, "bitplanes.png")).Length > 1000);
-
-        // The checkpoint renders the same integers at the trained resolution.
-        var rendered = Path.Combine(_folder, "render.png");
-        var render = Nf.Run("render", Path.Combine(outDir, "model.ckpt"), "-o", rendered);
-        Assert.True(render.ExitCode == 0, render.Error);
-        Assert.Equal(source.Samples, ImageFile.Load(rendered).Samples);
-    }
-
-    [Fact]
     public void Lossless_needs_a_bit_plane_head()
     {
         var (path, _) = WriteImage(4);

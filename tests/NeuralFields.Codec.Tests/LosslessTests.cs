@@ -1,6 +1,6 @@
 using NeuralFields.Codec.Compression;
 using NeuralFields.Codec.Decoder;
-using NeuralFields.Codec.Modalities;
+using NeuralFields.Fitting.Modalities;
 using NeuralFields.Schema.Components;
 
 namespace NeuralFields.Codec.Tests;

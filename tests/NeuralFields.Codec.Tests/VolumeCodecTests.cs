@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using NeuralFields.Codec.Compression;
 using NeuralFields.Codec.Decoder;
-using NeuralFields.Codec.Modalities;
+using NeuralFields.Fitting.Modalities;
 using NeuralFields.Signals.Volume;
 
 namespace NeuralFields.Codec.Tests;

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using NeuralFields.Cli.Fields;
+using NeuralFields.Fitting.Shapes;
 using NeuralFields.Cli.Output;
 using NeuralFields.Codec.Compression;
 using NeuralFields.Codec.Decoder;
 using NeuralFields.Codec.Decoder.Quantization;
-using NeuralFields.Codec.Modalities;
+using NeuralFields.Fitting.Modalities;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Schema;
 using NeuralFields.Schema.IO;

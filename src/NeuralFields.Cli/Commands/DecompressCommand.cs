@@ -1,6 +1,6 @@
 using System.CommandLine;
 using NeuralFields.Codec.Decoder;
-using NeuralFields.Codec.Modalities;
+using NeuralFields.Fitting.Modalities;
 
 namespace NeuralFields.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
-using NeuralFields.Cli.Experiments;
+using NeuralFields.Fitting.Experiments;
 using NeuralFields.Cli.Output;
 using NeuralFields.Core.Models;
 using NeuralFields.Schema;

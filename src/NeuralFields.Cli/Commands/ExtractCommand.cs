@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NeuralFields.Cli.Fields;
+using NeuralFields.Fitting.Shapes;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Core.Training;
 using NeuralFields.Schema;

@@ -47,7 +47,7 @@ internal static class InfoCommand
         Line("shape", $"{shape}, {s.Channels} channel(s), {s.BitDepth}-bit samples");
         foreach (var (key, value) in h.Attributes)
             Line(key, value);
-        if (s.Modality == "audio" && h.Attributes.TryGetValue(Codec.Modalities.AudioModality.SampleRateKey, out var rateText)
+        if (s.Modality == "audio" && h.Attributes.TryGetValue(Fitting.Modalities.AudioModality.SampleRateKey, out var rateText)
             && double.TryParse(rateText, CultureInfo.InvariantCulture, out double rate) && rate > 0)
             Line("bitrate", string.Create(CultureInfo.InvariantCulture, $"{h.FileBytes * 8.0 * rate / s.Dimensions[0] / 1000:F2} kbit/s over {s.Dimensions[0] / rate:F3} s"));
         Line("mode", h.Residual is { } p ? $"lossless (model + residual, {p} prediction)" : "lossy");

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using NeuralFields.Cli.Jobs;
+using NeuralFields.Fitting.Restoration;
 using NeuralFields.Cli.Output;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Image;
@@ -43,8 +43,8 @@ internal static class InpaintCommand
             if (known.KnownCount == 0)
                 throw new NeuralFieldsException($"the mask {maskFile.Name} keeps no pixel (white = known, black = missing)");
 
-            var fit = FieldFitting.FitAndRender(source, known, fieldConfig, parse.GetValue(steps), parse.GetValue(seed), source.Width, source.Height,
-                (total, work) => ConsoleProgress.Show(imageFile.Name, total, work), cancel);
+            var fit = ConsoleProgress.Show(imageFile.Name, parse.GetValue(steps) ?? fieldConfig.Training.Steps,
+                observer => FieldRestoration.FitAndRender(source, known, fieldConfig, parse.GetValue(steps), parse.GetValue(seed), source.Width, source.Height, observer, cancel));
             var target = parse.GetValue(output)!;
             Directory.CreateDirectory(target.DirectoryName!);
             ImageFile.SavePng(target.FullName, fit.Rendered);

@@ -5,6 +5,8 @@ using NeuralFields.Schema;
 using NeuralFields.Signals.Image;
 using static TorchSharp.torch;
 
+using NeuralFields.Fitting.Rendering;
+
 namespace NeuralFields.Cli.Commands;
 
 /// <summary>`nf render CKPT`: evaluate a fitted image field on a grid of any size.</summary>
@@ -34,33 +36,20 @@ internal static class RenderCommand
             CommonOptions.RequireRange(parse.GetValue(elevation), "--elevation", -89, 89);   // at ±90° the camera's up vector is undefined
             Torch.EnsureLoaded();
             var contents = Checkpoint.Load(file.FullName);
-            var signal = contents.Model.Signal;
-            if (Fields.FieldGrid.IsShapeField(signal))
+            var target = parse.GetValue(output)!;
+            if (FieldImages.IsShape(contents.Model))
             {
-                // SDF / occupancy: a shaded preview by sphere tracing or ray marching.
-                int pw = parse.GetValue(width) ?? 512, ph = parse.GetValue(height) ?? 512;
-                if ((long)pw * ph > 16_000_000) throw new NeuralFieldsException($"{pw}x{ph} is too large for a 3D preview (16 megapixels at most)");
-                var preview = Fields.ShapePreview.Render(contents.Model, pw, ph, parse.GetValue(azimuth), parse.GetValue(elevation));
-                ImageFile.SavePng(parse.GetValue(output)!.FullName, preview);
-                Console.WriteLine($"rendered a {pw}x{ph} {signal.Modality} preview -> {parse.GetValue(output)!.FullName}");
+                var preview = FieldImages.Preview(contents.Model, parse.GetValue(width), parse.GetValue(height), parse.GetValue(azimuth), parse.GetValue(elevation));
+                ImageFile.SavePng(target.FullName, preview);
+                Console.WriteLine($"rendered a {preview.Width}x{preview.Height} {contents.Model.Signal.Modality} preview -> {target.FullName}");
                 return 0;
             }
-            if (signal.Modality != "image")
-                throw new NeuralFieldsException($"{file.Name} holds a {signal.Modality} field; render writes images");
             int? k = parse.GetValue(level);
-            if (k is int requested && (requested < 1 || requested > contents.Model.Levels))
-                throw new NeuralFieldsException(contents.Model.Levels == 1
-                    ? $"{file.Name} has one level of detail; --level must be 1, got {requested}"
-                    : $"--level must be between 1 and {contents.Model.Levels}, got {requested}");
-            int w = parse.GetValue(width) ?? signal.Dimensions[1];
-            int h = parse.GetValue(height) ?? signal.Dimensions[0];
-            if ((long)w * h > ImageFile.DefaultMaxPixels)
-                throw new NeuralFieldsException($"{w}x{h} is over the limit of {ImageFile.DefaultMaxPixels:N0} pixels");
-            var values = AcceleratorOption.RenderImage(contents.Model, h, w, k, AcceleratorOption.Parse(parse.GetValue(accelerator)), out var backend);
-            var image = ImageSignal.FromValues(values, w, h, signal.Channels, signal.BitDepth);
-            var target = parse.GetValue(output)!;
-            ImageFile.SavePng(target.FullName, image);
-            Console.WriteLine((k is null ? $"rendered {w}x{h} -> {target.FullName}" : $"rendered {w}x{h} at level {k} of {contents.Model.Levels} -> {target.FullName}") + $" ({backend})");
+            var rendered = FieldImages.Render(contents.Model, parse.GetValue(width), parse.GetValue(height), k, AcceleratorOption.Parse(parse.GetValue(accelerator)));
+            if (rendered.Note is not null) Console.Error.WriteLine($"note: {rendered.Note}");
+            ImageFile.SavePng(target.FullName, rendered.Image);
+            var (w, h) = (rendered.Image.Width, rendered.Image.Height);
+            Console.WriteLine((k is null ? $"rendered {w}x{h} -> {target.FullName}" : $"rendered {w}x{h} at level {k} of {contents.Model.Levels} -> {target.FullName}") + $" ({rendered.Backend})");
             return 0;
         }));
         return command;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using NeuralFields.Cli.Jobs;
+using NeuralFields.Fitting.Restoration;
 using NeuralFields.Cli.Output;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Image;
@@ -36,8 +36,8 @@ internal static class SuperResCommand
             if (width * height > parse.GetValue(maxPixels))
                 throw new NeuralFieldsException($"{width}x{height} is over the limit of {parse.GetValue(maxPixels):N0} pixels (raise it with --max-pixels)");
 
-            var fit = FieldFitting.FitAndRender(source, null, fieldConfig, parse.GetValue(steps), parse.GetValue(seed), (int)width, (int)height,
-                (total, work) => ConsoleProgress.Show(imageFile.Name, total, work), cancel);
+            var fit = ConsoleProgress.Show(imageFile.Name, parse.GetValue(steps) ?? fieldConfig.Training.Steps,
+                observer => FieldRestoration.FitAndRender(source, null, fieldConfig, parse.GetValue(steps), parse.GetValue(seed), (int)width, (int)height, observer, cancel));
             var target = parse.GetValue(output)!;
             Directory.CreateDirectory(target.DirectoryName!);
             ImageFile.SavePng(target.FullName, fit.Rendered);

@@ -1,4 +1,5 @@
 using NeuralFields.Core.Training;
+using NeuralFields.Fitting.Output;
 using Spectre.Console;
 
 namespace NeuralFields.Cli.Output;
@@ -19,6 +20,14 @@ internal sealed class ConsoleProgress : ITrainingObserver
     private readonly System.Diagnostics.Stopwatch _clock = new();
 
     private ConsoleProgress(string label) => _label = label;
+
+    /// <summary>The console bar as the library's progress display.</summary>
+    public static IProgressDisplay Display { get; } = new ConsoleDisplay();
+
+    private sealed class ConsoleDisplay : IProgressDisplay
+    {
+        public T Show<T>(string label, int totalSteps, Func<ITrainingObserver, T> work) => ConsoleProgress.Show(label, totalSteps, work);
+    }
 
     /// <summary>Runs <paramref name="work"/> with a progress display for it.</summary>
     public static T Show<T>(string label, int totalSteps, Func<ITrainingObserver, T> work)

@@ -1,4 +1,5 @@
 using NeuralFields.Core.Training;
+using NeuralFields.Fitting.Experiments;
 using Spectre.Console;
 
 namespace NeuralFields.Cli.Output;
@@ -8,7 +9,7 @@ namespace NeuralFields.Cli.Output;
 /// done and a second line for the fit in progress; when output is redirected, one plain line per
 /// finished or reused cell.
 /// </summary>
-internal sealed class ExperimentProgress : ITrainingObserver
+internal sealed class ExperimentProgress : IExperimentObserver
 {
     private readonly int _total;
     private int _done;

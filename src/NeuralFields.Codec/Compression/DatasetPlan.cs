@@ -1,5 +1,5 @@
 using NeuralFields.Codec.Decoder;
-using NeuralFields.Codec.Modalities;
+using NeuralFields.Fitting.Modalities;
 using NeuralFields.Schema;
 
 namespace NeuralFields.Codec.Compression;

@@ -6,6 +6,7 @@ using NeuralFields.Codec.Quantization;
 using NeuralFields.Core.Models;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Core.Training;
+using NeuralFields.Fitting;
 using NeuralFields.Schema;
 using static TorchSharp.torch;
 
@@ -27,18 +28,15 @@ public static class FieldCompressor
         if (samples.LongLength != signal.SampleCount * signal.Channels)
             throw new ArgumentException("sample count does not match the signal");
         var clock = Stopwatch.StartNew();
-        Torch.Seed(options.Seed);
         using var scope = NewDisposeScope();
-        var model = new FieldModel(options.Config, signal);
         var coordinates = tensor(SampleGrid.Coordinates(signal.Dimensions)).reshape(-1, signal.CoordinateDims);
         var targets = tensor(Values(samples, signal.MaxValue)).reshape(-1, signal.Channels);
 
         int steps = options.TrainingSteps, qatSteps = options.QatSteps ?? options.DefaultQatSteps;
         int total = steps + qatSteps;
-        TrainingOutcome outcome;
-        using (var trainer = new Trainer(model, coordinates, targets, options.Seed))
-            outcome = trainer.Run(new TrainingRun(steps) { UntilLossless = options.Lossless }, new Rescaled(observer, total), cancel);
-        cancel.ThrowIfCancellationRequested();
+        using var training = FieldTraining.Run(options.Config, signal, coordinates, targets,
+            new FitOptions { Steps = steps, Lossless = options.Lossless, Seed = options.Seed }, new Rescaled(observer, total), cancel);
+        var (model, outcome) = (training.Model, training.Outcome);
         double psnrFloat = Psnr(Predict(model, coordinates), samples, signal.MaxValue, asValues: true);
 
         if (qatSteps > 0 && !(options.Lossless && outcome.ReachedTarget))

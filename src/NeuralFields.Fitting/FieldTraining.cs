@@ -1,0 +1,83 @@
+using NeuralFields.Core.Models;
+using NeuralFields.Core.Runtime;
+using NeuralFields.Core.Training;
+using NeuralFields.Schema;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Fitting;
+
+/// <summary>
+/// A model trained on coordinate/value pairs: the step every fit shares (seed, build or resume the model, train).
+/// <see cref="FieldFit"/> runs it for whole signals; neural files and restoration experiments call it directly.
+/// Owns the trainer and the training tensors until disposed.
+/// </summary>
+public sealed class FieldTraining : IDisposable
+{
+    private readonly Tensor _coordinates, _targets;
+
+    private FieldTraining(Trainer trainer, TrainingOutcome outcome, long seed, Tensor coordinates, Tensor targets)
+    {
+        Trainer = trainer;
+        Outcome = outcome;
+        Seed = seed;
+        (_coordinates, _targets) = (coordinates, targets);
+    }
+
+    public FieldModel Model => Trainer.Model;
+
+    public Trainer Trainer { get; }
+
+    public TrainingOutcome Outcome { get; }
+
+    public long Seed { get; }
+
+    /// <summary>
+    /// Seeds (with the resumed run's seed when resuming), builds <paramref name="config"/>'s model for
+    /// <paramref name="signal"/> or takes the resumed one, and trains it on the pairs for the options' steps,
+    /// time budget, target PSNR or exactness. Interruption throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static FieldTraining Run(FieldConfig config, SignalInfo signal, Tensor coordinates, Tensor targets, FitOptions options,
+        ITrainingObserver? observer = null, CancellationToken cancel = default, TrainerOptions? trainerOptions = null)
+    {
+        Torch.EnsureLoaded();
+        var resumed = options.Resume;
+        if (resumed is not null && !resumed.Model.Signal.Equals(signal))
+            throw new NeuralFieldsException($"the checkpoint was trained on {Describe(resumed.Model.Signal)}, not {Describe(signal)}");
+        long seed = resumed?.Seed ?? options.Seed;
+        Torch.Seed(seed);
+        var model = resumed?.Model ?? new FieldModel(config, signal);
+        var trainer = new Trainer(model, coordinates, targets, seed, trainerOptions);
+        try
+        {
+            if (resumed is not null)
+            {
+                trainer.Optimizer.Restore(resumed.AdamStep, resumed.AdamMoments);
+                trainer.RestoreProgress(resumed.Curve, resumed.Seconds, resumed.BitErrors);
+            }
+            var run = new TrainingRun(options.Steps ?? model.Config.Training.Steps)
+            {
+                TargetPsnr = options.TargetPsnr,
+                UntilLossless = options.Lossless,
+                TimeBudget = options.TimeBudget,
+            };
+            var outcome = trainer.Run(run, observer, cancel);
+            cancel.ThrowIfCancellationRequested();
+            return new FieldTraining(trainer, outcome, seed, coordinates, targets);
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>"a 192x128 3-channel 8-bit image", for messages.</summary>
+    public static string Describe(SignalInfo s) => $"a {string.Join("x", s.Dimensions.Reverse())} {s.Channels}-channel {s.BitDepth}-bit {s.Modality}";
+
+    public void Dispose()
+    {
+        Trainer.Dispose();
+        _coordinates.Dispose();
+        _targets.Dispose();
+    }
+}

@@ -1,0 +1,34 @@
+using NeuralFields.Core.Models;
+using NeuralFields.Schema;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Fitting;
+
+/// <summary>
+/// A signal ready to be fitted: what the field is (<see cref="Info"/>), the coordinate/value pairs it trains on,
+/// and how a fitted field becomes the signal's own form again, measured against the source. Each modality
+/// (image, audio, volume, shape) is one source type; <see cref="FieldFit"/> is the same for all of them.
+/// </summary>
+public abstract class FitSource
+{
+    /// <summary>The signal the model is built for (grid, channels, bit depth).</summary>
+    public abstract SignalInfo Info { get; }
+
+    /// <summary>Where the signal came from (a full path), for metrics.</summary>
+    public abstract string Origin { get; }
+
+    /// <summary>The key metrics.json names the source under ("image", "audio", "mesh", "volume").</summary>
+    public abstract string OriginKey { get; }
+
+    /// <summary>The label of plots and progress (the file name).</summary>
+    public string Label => Path.GetFileName(Origin);
+
+    /// <summary>Refuses a config or option this signal cannot be fitted with, before any work (one message).</summary>
+    public virtual void Check(FieldConfig config, FitOptions options) { }
+
+    /// <summary>Coordinates [N, dims] and target values [N, channels] in [0, 1]; <paramref name="seed"/> draws random samples where there are any.</summary>
+    public abstract (Tensor Coordinates, Tensor Targets) TrainingSamples(long seed);
+
+    /// <summary>The fitted field in the signal's own form, measured against this source.</summary>
+    public abstract Reconstruction Reconstruct(FieldModel model, FitOptions options);
+}

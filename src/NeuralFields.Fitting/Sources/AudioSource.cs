@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using NeuralFields.Core.Models;
+using NeuralFields.Fitting.Output;
+using NeuralFields.Schema;
+using NeuralFields.Signals.Audio;
+using static NeuralFields.Fitting.Output.MetricsJson;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Fitting.Sources;
+
+/// <summary>
+/// A WAV clip: one time coordinate in [-1,1] at sample centres, one output per channel, written back in the
+/// source's own format. Integer PCM of at most 16 bits can be fitted exactly through a bit-plane head.
+/// </summary>
+public sealed class AudioSource(AudioSignal clip, string origin) : FitSource
+{
+    public AudioSignal Clip => clip;
+
+    public override SignalInfo Info => clip.Info;
+
+    public override string Origin => origin;
+
+    public override string OriginKey => "audio";
+
+    public override void Check(FieldConfig config, FitOptions options)
+    {
+        if (options.Lossless && (clip.Codes is null || clip.Format.BitsPerSample > 16))
+            throw new NeuralFieldsException($"--lossless needs integer PCM of at most 16 bits; {Label} is {(clip.Format.IsFloat ? "float" : "PCM")} {clip.Format.BitsPerSample}-bit");
+        ImageSource.RequireBitPlanesWhenLossless(config, options);
+        if (options.Accelerator is not (Backends.AcceleratorChoice.Auto or Backends.AcceleratorChoice.Torch))
+            throw new NeuralFieldsException("--accelerator applies to images");
+    }
+
+    public override (Tensor Coordinates, Tensor Targets) TrainingSamples(long seed) =>
+        (tensor(SampleGrid.Coordinates(Info.Dimensions)).reshape(-1, 1), tensor(clip.Values()).reshape(-1, clip.Format.Channels));
+
+    public override Reconstruction Reconstruct(FieldModel model, FitOptions options)
+    {
+        using var scope = NewDisposeScope();
+        var coordinates = tensor(SampleGrid.Coordinates(Info.Dimensions)).reshape(-1, 1);
+        var values = model.Predict(coordinates).contiguous().data<float>().ToArray();
+        var decoded = AudioSignal.FromValues(values, clip.Format);
+        var exactness = clip.Codes is null ? null : Exactness.Of<uint>(clip.Codes, decoded.Codes!, Math.Min(clip.Format.BitsPerSample, 32));
+        return new AudioReconstruction(clip, decoded, Snr(clip.Amplitudes(), decoded.Amplitudes()),
+            Core.Metrics.Psnr.Compute(decoded.Values(), clip.Values()), exactness);
+    }
+
+    /// <summary>Signal-to-noise ratio in dB of amplitudes: 10·log10(Σa² / Σ(a − â)²).</summary>
+    public static double Snr(ReadOnlySpan<float> source, ReadOnlySpan<float> decoded)
+    {
+        double signal = 0, noise = 0;
+        for (int i = 0; i < source.Length; i++)
+        {
+            signal += (double)source[i] * source[i];
+            double e = source[i] - decoded[i];
+            noise += e * e;
+        }
+        return noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
+    }
+}
+
+/// <summary>The fitted clip in the source's format, with SNR (amplitudes) and PSNR (values in [0,1]).</summary>
+public sealed class AudioReconstruction(AudioSignal source, AudioSignal clip, double snr, double psnr, Exactness? exactness) : Reconstruction
+{
+    public AudioSignal Clip => clip;
+
+    public double Snr => snr;
+
+    public override double? Psnr => psnr;
+
+    public override Exactness? Exactness => exactness;
+
+    public override string Summary => string.Create(CultureInfo.InvariantCulture, $"SNR {Db(snr)} dB, PSNR {Db(psnr)} dB");
+
+    private static string Db(double v) => double.IsPositiveInfinity(v) ? "inf" : v.ToString("F2", CultureInfo.InvariantCulture);
+
+    public override void AddMetrics(JsonObject metrics)
+    {
+        var f = source.Format;
+        metrics["sample_rate"] = f.SampleRate;
+        metrics["channels"] = f.Channels;
+        metrics["bits_per_sample"] = f.BitsPerSample;
+        metrics["float"] = f.IsFloat;
+        metrics["frames"] = source.Frames;
+        metrics["snr"] = Finite(snr);
+        metrics["psnr"] = Finite(psnr);
+    }
+
+    public override void Save(StagingDirectory staging, FitResult result)
+    {
+        WavFile.Save(staging.PathOf("reconstruction.wav"), clip);
+        Waveform(staging.PathOf("waveform.png"), source.Amplitudes(), clip.Amplitudes());
+    }
+
+    /// <summary>First channel's waveform, the reconstruction and the error (drawn 2 lower), at most 4000 points.</summary>
+    private void Waveform(string path, float[] original, float[] decoded)
+    {
+        int channels = source.Format.Channels;
+        long frames = source.Frames;
+        int stride = (int)Math.Max(1, frames / 4000);
+        var t = new List<double>();
+        var a = new List<double>();
+        var b = new List<double>();
+        var e = new List<double>();
+        for (long i = 0; i < frames; i += stride)
+        {
+            t.Add((double)i / source.Format.SampleRate);
+            a.Add(original[i * channels]);
+            b.Add(decoded[i * channels]);
+            e.Add(decoded[i * channels] - original[i * channels] - 2);
+        }
+        Plots.Lines(path, "waveform (top) and error, drawn 2 lower", "seconds", "amplitude",
+            [new Plots.Series("source", t, a), new Plots.Series("reconstruction", t, b), new Plots.Series("error − 2", t, e)]);
+    }
+}
