@@ -20,8 +20,7 @@ public static class FieldFit
     public static FitResult Run(FitSource source, FieldConfig config, FitOptions options, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         source.Check(options.Resume?.Model.Config ?? config, options);
-        var (coordinates, targets) = source.TrainingSamples(options.Resume?.Seed ?? options.Seed);
-        var training = FieldTraining.Run(config, source.Info, coordinates, targets, options, observer, cancel);
+        var training = FieldTraining.Run(config, source.Info, source.TrainingSamples(options.Resume?.Seed ?? options.Seed), options, observer, cancel);
         try
         {
             return new FitResult(source, training, source.Reconstruct(training.Model, options), options);

@@ -2,7 +2,7 @@ using NeuralFields.Core.Models;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Core.Training;
 using NeuralFields.Schema;
-using static TorchSharp.torch;
+using NeuralFields.Core.Training.Samples;
 
 namespace NeuralFields.Fitting;
 
@@ -13,14 +13,14 @@ namespace NeuralFields.Fitting;
 /// </summary>
 public sealed class FieldTraining : IDisposable
 {
-    private readonly Tensor _coordinates, _targets;
+    private readonly ITrainingSamples _samples;
 
-    private FieldTraining(Trainer trainer, TrainingOutcome outcome, long seed, Tensor coordinates, Tensor targets)
+    private FieldTraining(Trainer trainer, TrainingOutcome outcome, long seed, ITrainingSamples samples)
     {
         Trainer = trainer;
         Outcome = outcome;
         Seed = seed;
-        (_coordinates, _targets) = (coordinates, targets);
+        _samples = samples;
     }
 
     public FieldModel Model => Trainer.Model;
@@ -33,11 +33,26 @@ public sealed class FieldTraining : IDisposable
 
     /// <summary>
     /// Seeds (with the resumed run's seed when resuming), builds <paramref name="config"/>'s model for
-    /// <paramref name="signal"/> or takes the resumed one, and trains it on the pairs for the options' steps,
-    /// time budget, target PSNR or exactness. Interruption throws <see cref="OperationCanceledException"/>.
+    /// <paramref name="signal"/> or takes the resumed one, and trains it on <paramref name="samples"/> (which it then
+    /// owns) for the options' steps, time budget, target PSNR or exactness. Interruption throws
+    /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public static FieldTraining Run(FieldConfig config, SignalInfo signal, Tensor coordinates, Tensor targets, FitOptions options,
+    public static FieldTraining Run(FieldConfig config, SignalInfo signal, ITrainingSamples samples, FitOptions options,
         ITrainingObserver? observer = null, CancellationToken cancel = default, TrainerOptions? trainerOptions = null)
+    {
+        try
+        {
+            return Train(config, signal, samples, options, observer, cancel, trainerOptions);
+        }
+        catch
+        {
+            samples.Dispose();
+            throw;
+        }
+    }
+
+    private static FieldTraining Train(FieldConfig config, SignalInfo signal, ITrainingSamples samples, FitOptions options,
+        ITrainingObserver? observer, CancellationToken cancel, TrainerOptions? trainerOptions)
     {
         Torch.EnsureLoaded();
         var resumed = options.Resume;
@@ -46,7 +61,7 @@ public sealed class FieldTraining : IDisposable
         long seed = resumed?.Seed ?? options.Seed;
         Torch.Seed(seed);
         var model = resumed?.Model ?? new FieldModel(config, signal);
-        var trainer = new Trainer(model, coordinates, targets, seed, trainerOptions);
+        var trainer = new Trainer(model, samples, seed, trainerOptions);
         try
         {
             if (resumed is not null)
@@ -62,7 +77,7 @@ public sealed class FieldTraining : IDisposable
             };
             var outcome = trainer.Run(run, observer, cancel);
             cancel.ThrowIfCancellationRequested();
-            return new FieldTraining(trainer, outcome, seed, coordinates, targets);
+            return new FieldTraining(trainer, outcome, seed, samples);
         }
         catch
         {
@@ -77,7 +92,6 @@ public sealed class FieldTraining : IDisposable
     public void Dispose()
     {
         Trainer.Dispose();
-        _coordinates.Dispose();
-        _targets.Dispose();
+        _samples.Dispose();
     }
 }

@@ -1,6 +1,6 @@
 using NeuralFields.Core.Models;
 using NeuralFields.Schema;
-using static TorchSharp.torch;
+using NeuralFields.Core.Training.Samples;
 
 namespace NeuralFields.Fitting;
 
@@ -26,8 +26,8 @@ public abstract class FitSource
     /// <summary>Refuses a config or option this signal cannot be fitted with, before any work (one message).</summary>
     public virtual void Check(FieldConfig config, FitOptions options) { }
 
-    /// <summary>Coordinates [N, dims] and target values [N, channels] in [0, 1]; <paramref name="seed"/> draws random samples where there are any.</summary>
-    public abstract (Tensor Coordinates, Tensor Targets) TrainingSamples(long seed);
+    /// <summary>The coordinate/value pairs to train on (values in [0, 1]); <paramref name="seed"/> draws random points where there are any.</summary>
+    public abstract ITrainingSamples TrainingSamples(long seed);
 
     /// <summary>The fitted field in the signal's own form, measured against this source.</summary>
     public abstract Reconstruction Reconstruct(FieldModel model, FitOptions options);

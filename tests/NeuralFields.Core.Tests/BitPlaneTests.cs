@@ -104,7 +104,7 @@ public class BitPlaneTests
         using var grid = tensor(SampleGrid.Coordinates([5, 7])).reshape(-1, 2);
         using var raw = model.forward(grid);
         Assert.Equal([35L, 48L], raw.shape);
-        using var values = model.Predict(grid, chunk: 40);   // 2 samples (32 queries) a chunk
+        using var values = model.Predict(grid);   // 256 samples (4096 queries) a block: the 35 samples in one padded block
         Assert.Equal([35L, 3L], values.shape);
         using var whole = model.Head.Values(raw);
         Assert.Equal(whole.data<float>().ToArray(), values.data<float>().ToArray());

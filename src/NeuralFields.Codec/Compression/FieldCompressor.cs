@@ -34,7 +34,7 @@ public static class FieldCompressor
 
         int steps = options.TrainingSteps, qatSteps = options.QatSteps ?? options.DefaultQatSteps;
         int total = steps + qatSteps;
-        using var training = FieldTraining.Run(options.Config, signal, coordinates, targets,
+        using var training = FieldTraining.Run(options.Config, signal, new Core.Training.Samples.TensorSamples(coordinates.alias(), targets.alias()),
             new FitOptions { Steps = steps, Lossless = options.Lossless, Seed = options.Seed }, new Rescaled(observer, total), cancel);
         var (model, outcome) = (training.Model, training.Outcome);
         double psnrFloat = Psnr(Predict(model, coordinates), samples, signal.MaxValue, asValues: true);

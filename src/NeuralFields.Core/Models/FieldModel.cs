@@ -84,22 +84,31 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
         using (output) return output.reshape(coordinates.shape[0], -1);
     }
 
+    /// <summary>Queries the network evaluates at a time when predicting (the last block is padded to it).</summary>
+    public const int EvaluationBlock = 4096;
+
     /// <summary>
-    /// Signal values in [0,1], [N, channels], evaluated in chunks of about <paramref name="chunk"/> queries without
-    /// gradients, at <paramref name="level"/> of a progressive network (null: the finest).
+    /// Signal values in [0,1], [N, channels], without gradients, at <paramref name="level"/> of a progressive network
+    /// (null: the finest). The network always runs on blocks of exactly <see cref="EvaluationBlock"/> queries (the
+    /// last one padded), because matrix products round differently for different row counts: this way a sample's
+    /// value does not depend on how many others are predicted with it, and chunked evaluations agree bit for bit.
     /// </summary>
-    public Tensor Predict(Tensor coordinates, int chunk = 65536, int? level = null)
+    public Tensor Predict(Tensor coordinates, int? level = null)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
+        long n = coordinates.shape[0];
+        long block = Math.Max(1, EvaluationBlock / Head.QueriesPerSample);
         var parts = new List<Tensor>();
-        long samplesPerChunk = Math.Max(1, chunk / Head.QueriesPerSample);
-        for (long start = 0; start < coordinates.shape[0]; start += samplesPerChunk)
+        for (long start = 0; start < n; start += block)
         {
-            long length = Math.Min(samplesPerChunk, coordinates.shape[0] - start);
-            using var raw = Forward(coordinates.narrow(0, start, length), level);
-            parts.Add(Head.Values(raw));
+            long length = Math.Min(block, n - start);
+            var x = coordinates.narrow(0, start, length);
+            if (length < block)
+                x = cat([x, x[^1..].expand(block - length, -1)], 0);
+            using var raw = Forward(x, level);
+            parts.Add(Head.Values(raw).narrow(0, 0, length));
         }
-        return cat(parts, 0).MoveToOuterDisposeScope();
+        return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
     }
 }

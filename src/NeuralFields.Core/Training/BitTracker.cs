@@ -1,16 +1,17 @@
 using NeuralFields.Core.Heads;
 using NeuralFields.Core.Models;
+using NeuralFields.Core.Training.Samples;
 using static TorchSharp.torch;
 
 namespace NeuralFields.Core.Training;
 
 /// <summary>
 /// Checks, for lossless runs and bit-plane heads, which bits of the decoded samples are right: the model's
-/// values rounded to the signal's integers against the target's integers, per bit plane.
+/// values rounded to the signal's integers against the target's integers, per bit plane, counted exactly
+/// chunk by chunk (so a check never holds the whole signal's predictions).
 /// </summary>
-internal sealed class BitTracker(FieldModel model, Tensor coordinates, Tensor targets) : IDisposable
+internal sealed class BitTracker(FieldModel model, ITrainingSamples samples) : IDisposable
 {
-    private readonly Tensor _targetIntegers = BitPlanes.Quantize(targets, model.Signal.BitDepth).DetachFromDisposeScope();
     private readonly List<BitErrorPoint> _points = [];
 
     public IReadOnlyList<BitErrorPoint> Points => _points;
@@ -25,28 +26,52 @@ internal sealed class BitTracker(FieldModel model, Tensor coordinates, Tensor ta
 
     /// <summary>
     /// Records the bit error rate per plane of the weights after <paramref name="step"/> steps, from a full
-    /// batch's raw outputs or (null) a prediction of every sample; true when every sample is exact. A free
-    /// check that finds no error is <paramref name="confirm"/>ed by the chunked prediction the decoder uses.
+    /// batch's raw outputs (with its <paramref name="targets"/>) or (null) a prediction of every sample; true when
+    /// every sample is exact. A free check that finds no error is <paramref name="confirm"/>ed by the chunked
+    /// prediction the decoder uses.
     /// </summary>
-    public bool Check(Tensor? raw, int step, double seconds, bool confirm)
+    public bool Check(Tensor? raw, Tensor? targets, int step, double seconds, bool confirm)
     {
-        var rates = Rates(raw);
+        var rates = raw is null ? Predicted() : Rates(Errors(model.Head.Values(raw), targets!), samples.Count);
         if (raw is not null && confirm && rates.All(r => r == 0))
-            rates = Rates(null);
+            rates = Predicted();
         var point = new BitErrorPoint(step, rates, seconds);
         _points.Add(point);
         return point.Exact;
     }
 
-    private double[] Rates(Tensor? raw)
+    private double[] Predicted()
     {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var values = raw is null ? model.Predict(coordinates) : model.Head.Values(raw);
-        if (raw is null) model.train();
-        var predicted = BitPlanes.Quantize(values, model.Signal.BitDepth);
-        return Metrics.BitErrorRate.PerPlane(predicted, _targetIntegers, model.Signal.BitDepth);
+        int bits = model.Signal.BitDepth;
+        var errors = new long[bits];
+        using (no_grad())
+            for (long start = 0; start < samples.Count; start += SignalPsnr.DefaultChunk)
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = samples.Slice(start, Math.Min(SignalPsnr.DefaultChunk, samples.Count - start));
+                var chunk = Errors(model.Predict(x), y);
+                for (int b = 0; b < bits; b++) errors[b] += chunk[b];
+            }
+        model.train();
+        return Rates(errors, samples.Count);
     }
 
-    public void Dispose() => _targetIntegers.Dispose();
+    /// <summary>Wrong bits per plane between the values' integers and the targets' integers.</summary>
+    private long[] Errors(Tensor values, Tensor targets)
+    {
+        using var scope = NewDisposeScope();
+        int bits = model.Signal.BitDepth;
+        var predicted = BitPlanes.Quantize(values, bits);
+        var expected = BitPlanes.Quantize(targets, bits);
+        var differing = predicted.bitwise_xor(expected).reshape(predicted.shape[0], -1);
+        return BitPlanes.Decompose(differing, bits).sum([0L, 2L], type: ScalarType.Int64).data<long>().ToArray();
+    }
+
+    private double[] Rates(long[] errors, long count)
+    {
+        double values = (double)count * model.Signal.Channels;
+        return errors.Select(e => e / values).ToArray();
+    }
+
+    public void Dispose() { }
 }

@@ -5,8 +5,9 @@ namespace NeuralFields.Core.Training;
 
 /// <summary>
 /// PSNR of a model against target values in [0,1], evaluated chunk by chunk without gradients and summed
-/// sample by sample in double in a fixed order, so memory stays at one chunk and the result does not depend
-/// on the chunk size.
+/// sample by sample in double in a fixed order, so memory stays at one chunk; since
+/// <see cref="FieldModel.Predict"/> gives each sample the same value however many are predicted together, the
+/// result does not depend on the chunk size.
 /// </summary>
 public static class SignalPsnr
 {
@@ -15,25 +16,35 @@ public static class SignalPsnr
     /// <summary>PSNR over every row of <paramref name="coordinates"/> / <paramref name="targets"/>.</summary>
     public static double Of(FieldModel model, Tensor coordinates, Tensor targets, int chunk = DefaultChunk)
     {
-        long n = coordinates.shape[0];
+        using var samples = new Samples.TensorSamples(coordinates.alias(), targets.alias());
+        return Of(model, samples, chunk);
+    }
+
+    /// <summary>PSNR over every pair of <paramref name="samples"/>, taken a chunk at a time.</summary>
+    public static double Of(FieldModel model, Samples.ITrainingSamples samples, int chunk = DefaultChunk)
+    {
+        long n = samples.Count;
+        // Chunks start at multiples of the prediction block, so each sample sits at the same row of the same block.
+        long block = FieldModel.EvaluationBlock / model.Head.QueriesPerSample;
+        chunk = (int)Math.Max(block, chunk / block * block);
         double sum = 0;
         using (no_grad())
             for (long start = 0; start < n; start += chunk)
             {
                 using var scope = NewDisposeScope();
                 long length = Math.Min(chunk, n - start);
-                var predicted = model.Predict(coordinates.narrow(0, start, length), chunk);
-                var difference = (predicted - targets.narrow(0, start, length)).contiguous();
-                sum += SumOfSquares(difference);
+                var (x, y) = samples.Slice(start, length);
+                var predicted = model.Predict(x);
+                var difference = (predicted - y).contiguous();
+                AddSquares(difference, ref sum);
             }
-        return Metrics.Psnr.FromMse(sum / targets.numel());
+        return Metrics.Psnr.FromMse(sum / (n * samples.Channels));
     }
 
-    private static unsafe double SumOfSquares(Tensor values)
+    /// <summary>Adds each value's square to the one running sum, so the order of additions is the samples' order whatever the chunks.</summary>
+    private static unsafe void AddSquares(Tensor values, ref double sum)
     {
-        double sum = 0;
         foreach (float v in new ReadOnlySpan<float>(Runtime.TensorPointer.Float(values), checked((int)values.numel())))
             sum += (double)v * v;
-        return sum;
     }
 }

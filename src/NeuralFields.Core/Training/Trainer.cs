@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NeuralFields.Core.Heads;
 using NeuralFields.Core.Models;
+using NeuralFields.Core.Training.Samples;
 using NeuralFields.Core.Training.Steps;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
@@ -18,8 +19,7 @@ namespace NeuralFields.Core.Training;
 public sealed class Trainer : IDisposable
 {
     private readonly FieldModel _model;
-    private readonly Tensor _coordinates;
-    private readonly Tensor _targets;
+    private readonly ITrainingSamples _samples;
     private readonly TrainingConfig _config;
     private readonly TrainerOptions _options;
     private readonly long _seed;
@@ -27,17 +27,27 @@ public sealed class Trainer : IDisposable
     private readonly ITrainingStep _step;
     private readonly List<CurvePoint> _curve = [];
     private readonly List<BitErrorPoint> _restoredBitErrors = [];
+    private readonly bool _ownsSamples;
     private BitTracker? _bits;
     private Tensor? _subset;
     private double _secondsBefore;
 
+    /// <summary>Trains on every row of <paramref name="coordinates"/> [N, dims] and <paramref name="targets"/> [N, channels] (the caller keeps them).</summary>
     public Trainer(FieldModel model, Tensor coordinates, Tensor targets, long seed, TrainerOptions? options = null)
+        : this(model, new TensorSamples(coordinates.alias(), targets.alias()), seed, options)
     {
         if (coordinates.shape[0] != targets.shape[0])
             throw new ArgumentException("coordinates and targets differ in length");
+        _ownsSamples = true;
+    }
+
+    /// <summary>Trains on <paramref name="samples"/>, which the caller keeps and disposes.</summary>
+    public Trainer(FieldModel model, ITrainingSamples samples, long seed, TrainerOptions? options = null)
+    {
+        if (samples.CoordinateDims != model.Signal.CoordinateDims || samples.Channels != model.Signal.Channels)
+            throw new ArgumentException("the samples do not match the model's signal");
         _model = model;
-        _coordinates = coordinates;
-        _targets = targets;
+        _samples = samples;
         _options = options ?? new TrainerOptions();
         _config = _options.Training ?? model.Config.Training;
         _seed = seed;
@@ -77,11 +87,13 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         double secondsAtStart = _secondsBefore;
         double Now() => secondsAtStart + clock.Elapsed.TotalSeconds;
-        long n = _coordinates.shape[0];
+        long n = _samples.Count;
         long batch = _config.BatchSize == 0 || _config.BatchSize >= n ? n : _config.BatchSize;
         var schedule = new EvaluationSchedule(_config.EvalEvery, batch == n, _model.Head.LossIsMse, run);
         // Bits are checked for bit-plane heads, and for any head (its values rounded) in a lossless run.
         var bits = run.UntilLossless || _model.Head is BitPlaneHead ? Bits() : null;
+        // A full-batch run takes every pair once; mini-batches are gathered per step.
+        var all = schedule.FullBatch ? _samples.Slice(0, n) : default;
         double psnr = _curve.Count > 0 ? _curve[^1].Psnr : double.NaN;
         int psnrMeasuredAt = _curve.Count > 0 ? _curve[^1].Step : -1;
         bool reached = false;
@@ -100,13 +112,13 @@ public sealed class Trainer : IDisposable
                 bool exact = false;
                 using (var scope = NewDisposeScope())
                 {
-                    var (x, y) = schedule.FullBatch ? (_coordinates, _targets) : SampleBatch(step, n, batch);
+                    var (x, y) = schedule.FullBatch ? all : SampleBatch(step, n, batch);
                     var result = _step.Compute(x, y, backward: true, keepOutputs: bitsFromOutputs || psnrFromOutputs);
                     loss = result.Loss;
                     RequireFinite(loss, step);
                     foreach (var hook in _options.Hooks) hook.AfterCompute(step, loss);
                     if (bitsFromOutputs)
-                        exact = bits!.Check(result.Outputs, step, Now(), confirm: run.UntilLossless);
+                        exact = bits!.Check(result.Outputs, y, step, Now(), confirm: run.UntilLossless);
                     if (result.Outputs is not null && !_model.Head.LossIsMse && (psnrFromOutputs || exact))
                         (psnr, psnrMeasuredAt) = (ValuePsnr(result.Outputs, y), step + 1);
                 }
@@ -131,7 +143,7 @@ public sealed class Trainer : IDisposable
                 bool bitsChecked = bitsFromOutputs;
                 if (bits is not null && !schedule.FullBatch && evaluate)
                 {
-                    exact = bits.Check(null, done, Now(), confirm: false);
+                    exact = bits.Check(null, null, done, Now(), confirm: false);
                     bitsChecked = true;
                 }
                 if (evaluate || schedule.FullBatch)
@@ -155,11 +167,13 @@ public sealed class Trainer : IDisposable
                 }
                 // Full-batch checks look before each update, so the weights of the last one are checked here.
                 if (bits is not null && bits.Last?.Step != CompletedSteps)
-                    reached = bits.Check(null, CompletedSteps, Now(), confirm: false) && run.UntilLossless;
+                    reached = bits.Check(null, null, CompletedSteps, Now(), confirm: false) && run.UntilLossless;
             }
         }
         finally
         {
+            all.Coordinates?.Dispose();
+            all.Targets?.Dispose();
             foreach (var hook in _options.Hooks) hook.AfterRun();
             _secondsBefore = Now();
         }
@@ -169,7 +183,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Full-signal PSNR of the current weights (values in [0,1]), chunk by chunk.</summary>
     public double Evaluate()
     {
-        double psnr = SignalPsnr.Of(_model, _coordinates, _targets);
+        double psnr = SignalPsnr.Of(_model, _samples);
         _model.train();
         return psnr;
     }
@@ -181,12 +195,13 @@ public sealed class Trainer : IDisposable
     /// </summary>
     private (double Psnr, int At, bool Subset) MiniBatchPsnr(TrainingRun run, int done, bool last)
     {
-        long n = _coordinates.shape[0];
+        long n = _samples.Count;
         if (last || n <= EvaluationSchedule.SubsetSize)
             return (Evaluate(), done, false);
         _subset ??= SubsetIndices(n).DetachFromDisposeScope();
         using var scope = NewDisposeScope();
-        double estimate = SignalPsnr.Of(_model, _coordinates.index_select(0, _subset), _targets.index_select(0, _subset));
+        var (x, y) = _samples.Gather(_subset);
+        double estimate = SignalPsnr.Of(_model, x, y);
         _model.train();
         if (run.TargetPsnr is double target && estimate >= target)
             return (Evaluate(), done, false);
@@ -203,7 +218,7 @@ public sealed class Trainer : IDisposable
     {
         if (_bits is null)
         {
-            _bits = new BitTracker(_model, _coordinates, _targets);
+            _bits = new BitTracker(_model, _samples);
             _bits.Restore(_restoredBitErrors);
         }
         return _bits;
@@ -227,8 +242,8 @@ public sealed class Trainer : IDisposable
     private (Tensor X, Tensor Y) SampleBatch(int step, long n, long batch)
     {
         using var generator = new Generator(unchecked((ulong)(_seed * 1_000_003 + _options.BatchSalt + step)));
-        var index = randint(n, [batch], generator: generator);
-        return (_coordinates.index_select(0, index), _targets.index_select(0, index));
+        using var index = randint(n, [batch], generator: generator);
+        return _samples.Gather(index);
     }
 
     public void Dispose()
@@ -237,5 +252,6 @@ public sealed class Trainer : IDisposable
         _adam.Dispose();
         _bits?.Dispose();
         _subset?.Dispose();
+        if (_ownsSamples) _samples.Dispose();
     }
 }

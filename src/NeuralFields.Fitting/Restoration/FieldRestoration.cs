@@ -1,5 +1,6 @@
 using NeuralFields.Core.Models;
 using NeuralFields.Core.Training;
+using NeuralFields.Core.Training.Samples;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Image;
 using static TorchSharp.torch;
@@ -21,18 +22,17 @@ public static class FieldRestoration
     {
         known?.RequireSize(image);
         if (known is { KnownCount: 0 }) throw new NeuralFieldsException("the mask keeps no pixel: there is nothing to fit");
-        var coordinates = tensor(SampleGrid.Coordinates(image.Info.Dimensions)).reshape(-1, 2);
-        var targets = tensor(image.Values()).reshape(-1, image.Channels);
+        ITrainingSamples samples = GridSamples.FromIntegers(image.Info.Dimensions, image.Channels, image.BitDepth, image.Samples);
         if (known is not null && known.KnownCount < known.Known.Length)
         {
             // The trainer sees only the kept pixels; the grid it never saw is what the field fills in.
+            using var all = samples;
             using var rows = tensor(Enumerable.Range(0, known.Known.Length).Where(i => known.Known[i]).Select(i => (long)i).ToArray());
-            using var allCoordinates = coordinates;
-            using var allTargets = targets;
-            (coordinates, targets) = (allCoordinates.index_select(0, rows), allTargets.index_select(0, rows));
+            var (x, y) = all.Gather(rows);
+            samples = new TensorSamples(x, y);
         }
-        int pixels = (int)coordinates.shape[0];
-        using var training = FieldTraining.Run(config, image.Info, coordinates, targets, new FitOptions { Steps = steps, Seed = seed }, observer, cancel);
+        int pixels = (int)samples.Count;
+        using var training = FieldTraining.Run(config, image.Info, samples, new FitOptions { Steps = steps, Seed = seed }, observer, cancel);
         var rendered = Render(training.Model, renderWidth, renderHeight, image.Channels, image.BitDepth);
         return new RestorationResult(rendered, training.Trainer.CompletedSteps, training.Trainer.Seconds, training.Outcome.Psnr, training.Model.ParameterCount, pixels);
     }

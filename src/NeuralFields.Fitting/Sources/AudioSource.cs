@@ -5,6 +5,7 @@ using NeuralFields.Fitting.Output;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Audio;
 using static NeuralFields.Fitting.Output.MetricsJson;
+using NeuralFields.Core.Training.Samples;
 using static TorchSharp.torch;
 
 namespace NeuralFields.Fitting.Sources;
@@ -32,8 +33,7 @@ public sealed class AudioSource(AudioSignal clip, string origin) : FitSource
             throw new NeuralFieldsException("--accelerator applies to images");
     }
 
-    public override (Tensor Coordinates, Tensor Targets) TrainingSamples(long seed) =>
-        (tensor(SampleGrid.Coordinates(Info.Dimensions)).reshape(-1, 1), tensor(clip.Values()).reshape(-1, clip.Format.Channels));
+    public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromValues(Info.Dimensions, clip.Format.Channels, clip.Values());
 
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)
     {

@@ -8,7 +8,7 @@ using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
 using NeuralFields.Signals.Image;
 using static NeuralFields.Fitting.Output.MetricsJson;
-using static TorchSharp.torch;
+using NeuralFields.Core.Training.Samples;
 
 namespace NeuralFields.Fitting.Sources;
 
@@ -36,8 +36,7 @@ public sealed class ImageSource(ImageSignal image, string origin) : FitSource
             throw new NeuralFieldsException($"--lossless needs a bit-plane head (bitplane or bitplane_coordinate), not '{ComponentRegistry.Describe(config.Head).Name}'");
     }
 
-    public override (Tensor Coordinates, Tensor Targets) TrainingSamples(long seed) =>
-        (tensor(SampleGrid.Coordinates(Info.Dimensions)).reshape(-1, 2), tensor(image.Values()).reshape(-1, image.Channels));
+    public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromIntegers(Info.Dimensions, image.Channels, image.BitDepth, image.Samples);
 
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)
     {

@@ -8,6 +8,7 @@ using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
 using NeuralFields.Signals.Image;
 using NeuralFields.Signals.Mesh;
+using NeuralFields.Core.Training.Samples;
 using static TorchSharp.torch;
 
 namespace NeuralFields.Fitting.Sources;
@@ -70,10 +71,10 @@ public sealed class ShapeSource : FitSource
         if (options.Accelerator is AcceleratorChoice.Cuda or AcceleratorChoice.Cpu) throw new NeuralFieldsException("--accelerator applies to images");
     }
 
-    public override (Tensor Coordinates, Tensor Targets) TrainingSamples(long seed)
+    public override ITrainingSamples TrainingSamples(long seed)
     {
         var (points, values) = FieldSamples.Draw(_query, _unit, Kind, Samples, unchecked((int)seed));
-        return (tensor(points).reshape(-1, 3), tensor(values).reshape(-1, 1));
+        return new TensorSamples(tensor(points).reshape(-1, 3), tensor(values).reshape(-1, 1));
     }
 
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)

@@ -6,6 +6,7 @@ using NeuralFields.Schema;
 using NeuralFields.Signals.Image;
 using NeuralFields.Signals.Volume;
 using static NeuralFields.Fitting.Output.MetricsJson;
+using NeuralFields.Core.Training.Samples;
 using static TorchSharp.torch;
 
 namespace NeuralFields.Fitting.Sources;
@@ -23,8 +24,7 @@ public sealed class VolumeSource(VolumeSignal volume, string origin) : FitSource
 
     public override void Check(FieldConfig config, FitOptions options) => ShapeSource.RefuseImageOptions(options, "volumes");
 
-    public override (Tensor Coordinates, Tensor Targets) TrainingSamples(long seed) =>
-        (tensor(SampleGrid.Coordinates(Info.Dimensions)).reshape(-1, 3), tensor(volume.Values).reshape(-1, volume.Header.Channels));
+    public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromValues(Info.Dimensions, volume.Header.Channels, volume.Values);
 
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)
     {
