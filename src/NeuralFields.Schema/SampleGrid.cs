@@ -10,12 +10,20 @@ public static class SampleGrid
     public static float Coordinate(long index, long count) => (float)((2.0 * index + 1.0) / count - 1.0);
 
     /// <summary>Row-major [samples, dims] coordinates for a grid of the given dimensions.</summary>
-    public static float[] Coordinates(IReadOnlyList<int> dimensions)
+    public static float[] Coordinates(IReadOnlyList<int> dimensions) => Coordinates(dimensions, 0, dimensions.Aggregate(1L, (a, d) => a * d));
+
+    /// <summary>Coordinates of the grid's samples <paramref name="first"/> .. <paramref name="first"/> + <paramref name="samples"/> − 1 (grid order), [samples, dims].</summary>
+    public static float[] Coordinates(IReadOnlyList<int> dimensions, long first, long samples)
     {
         int dims = dimensions.Count;
-        long samples = dimensions.Aggregate(1L, (a, d) => a * d);
         var result = new float[checked(samples * dims)];
         var index = new int[dims];
+        long rest = first;
+        for (int axis = dims - 1; axis >= 0; axis--)
+        {
+            index[axis] = (int)(rest % dimensions[axis]);
+            rest /= dimensions[axis];
+        }
         for (long s = 0; s < samples; s++)
         {
             for (int k = 0; k < dims; k++)

@@ -36,8 +36,15 @@ public static class FieldImages
         int w = width ?? signal.Dimensions[1], h = height ?? signal.Dimensions[0];
         if ((long)w * h > maxPixels)
             throw new NeuralFieldsException($"{w}x{h} is over the limit of {maxPixels:N0} pixels");
-        var rendered = FieldRendering.Grid(model, [h, w], choice, level);
-        return new RenderedImage(ImageSignal.FromValues(rendered.Values, w, h, signal.Channels, signal.BitDepth), rendered.Backend, rendered.Note);
+        // Straight into the integer samples, a chunk at a time: a 75-megapixel render holds no float copy of itself.
+        var samples = new ushort[checked((long)w * h * signal.Channels)];
+        int max = signal.MaxValue;
+        var backend = FieldRendering.Stream(model, [h, w], choice, level, (first, values) =>
+        {
+            long at = first * signal.Channels;
+            for (int i = 0; i < values.Length; i++) samples[at + i] = ImageSignal.Quantize(values[i], max);
+        });
+        return new RenderedImage(new ImageSignal(w, h, signal.Channels, signal.BitDepth, samples), backend.Name, backend.Note);
     }
 
     /// <summary>A shaded picture of a 3D shape field seen from the given angles (degrees), 512×512 by default.</summary>

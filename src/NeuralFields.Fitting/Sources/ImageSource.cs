@@ -40,18 +40,28 @@ public sealed class ImageSource(ImageSignal image, string origin) : FitSource
 
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)
     {
-        var rendered = FieldRendering.Grid(model, Info.Dimensions, options.Accelerator);
-        var decoded = ImageSignal.FromValues(rendered.Values, image.Width, image.Height, image.Channels, image.BitDepth);
-        var source = image.Values();
-        var quantised = decoded.Values();
-        return new ImageReconstruction(decoded, Psnr.Compute(quantised, source),
-            Ssim.Compute(quantised, source, image.Height, image.Width, image.Channels), Psnr.Compute(rendered.Values, source),
-            Exactness.Of<ushort>(image.Samples, decoded.Samples, image.BitDepth), rendered);
+        // Rendered a chunk at a time straight into the integer samples; the float values meet the source only there.
+        var samples = new ushort[image.Samples.Length];
+        float scale = 1f / image.MaxValue;
+        var beforeRounding = new SquaredErrors();
+        var backend = FieldRendering.Stream(model, Info.Dimensions, options.Accelerator, null, (first, values) =>
+        {
+            long at = first * image.Channels;
+            for (int i = 0; i < values.Length; i++)
+            {
+                samples[at + i] = ImageSignal.Quantize(values[i], image.MaxValue);
+                beforeRounding.Add(values[i], image.Samples[at + i] * scale);
+            }
+        });
+        var decoded = new ImageSignal(image.Width, image.Height, image.Channels, image.BitDepth, samples);
+        return new ImageReconstruction(decoded, Psnr.Compute(samples, image.Samples, scale),
+            Ssim.Compute(samples, image.Samples, image.Height, image.Width, image.Channels, scale), beforeRounding.Psnr,
+            Exactness.Of<ushort>(image.Samples, samples, image.BitDepth), backend);
     }
 }
 
 /// <summary>The fitted image at the source's size, bit depth and channels, with PSNR and SSIM of those samples.</summary>
-public sealed class ImageReconstruction(ImageSignal image, double psnr, double ssim, double psnrFloat, Exactness exactness, RenderedGrid rendered)
+public sealed class ImageReconstruction(ImageSignal image, double psnr, double ssim, double psnrFloat, Exactness exactness, RenderBackend rendered)
     : Reconstruction
 {
     public ImageSignal Image => image;
@@ -67,7 +77,7 @@ public sealed class ImageReconstruction(ImageSignal image, double psnr, double s
     public override Exactness Exactness => exactness;
 
     /// <summary>Where the reconstruction was rendered, and a note when the requested backend was not used.</summary>
-    public RenderedGrid Rendering => rendered;
+    public RenderBackend Rendering => rendered;
 
     public override string Summary =>
         string.Create(CultureInfo.InvariantCulture, $"PSNR {(double.IsPositiveInfinity(psnr) ? "inf" : psnr.ToString("F2", CultureInfo.InvariantCulture))} dB, SSIM {ssim:F4}");

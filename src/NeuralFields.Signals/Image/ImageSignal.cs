@@ -42,10 +42,14 @@ public sealed class ImageSignal
         int max = (1 << bitDepth) - 1;
         var samples = new ushort[values.Length];
         for (int i = 0; i < samples.Length; i++)
-        {
-            float v = float.IsNaN(values[i]) ? 0 : Math.Clamp(values[i], 0f, 1f);
-            samples[i] = (ushort)Math.Round(v * max, MidpointRounding.ToEven);
-        }
+            samples[i] = Quantize(values[i], max);
         return new ImageSignal(width, height, channels, bitDepth, samples);
+    }
+
+    /// <summary>A value in [0,1] (clamped; NaN as 0) as the integer of full scale <paramref name="max"/>, rounded half to even.</summary>
+    public static ushort Quantize(float value, int max)
+    {
+        float v = float.IsNaN(value) ? 0 : Math.Clamp(value, 0f, 1f);
+        return (ushort)Math.Round(v * max, MidpointRounding.ToEven);
     }
 }
