@@ -1,4 +1,5 @@
 using NeuralFields.Core.Training;
+using NeuralFields.Fitting.Planning;
 using NeuralFields.Schema;
 
 namespace NeuralFields.Fitting;
@@ -17,10 +18,21 @@ namespace NeuralFields.Fitting;
 /// </example>
 public static class FieldFit
 {
+    /// <summary>
+    /// Decides the run before any work: refuses what the signal cannot take, and sizes the batch to the memory budget
+    /// (full batch only when the whole signal fits). Run does this itself; call it first to show the choices.
+    /// </summary>
+    public static FitPlan Plan(FitSource source, FieldConfig config, FitOptions options)
+    {
+        var model = options.Resume?.Model.Config ?? config;
+        source.Check(model, options);
+        return FitPlan.For(model, source.Info, source.TrainingSampleCount, source.SampleBytes, options.MemoryBudget ?? MemoryBudget.Default());
+    }
+
     public static FitResult Run(FitSource source, FieldConfig config, FitOptions options, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
-        source.Check(options.Resume?.Model.Config ?? config, options);
-        var training = FieldTraining.Run(config, source.Info, source.TrainingSamples(options.Resume?.Seed ?? options.Seed), options, observer, cancel);
+        var plan = Plan(source, config, options);
+        var training = FieldTraining.Run(plan.Config, source.Info, source.TrainingSamples(options.Resume?.Seed ?? options.Seed), options, observer, cancel);
         try
         {
             return new FitResult(source, training, source.Reconstruct(training.Model, options), options);

@@ -15,6 +15,9 @@ public sealed record FitOptions
     /// <summary>Seconds of training in all; the learning-rate schedule follows whichever of steps and time ends first.</summary>
     public double? TimeBudget { get; init; }
 
+    /// <summary>Bytes the run may use; null takes <see cref="MemoryBudget.Default"/> (a share of the memory available now).</summary>
+    public long? MemoryBudget { get; init; }
+
     /// <summary>Seeds initialisation, random bases and mini-batches.</summary>
     public long Seed { get; init; }
 

@@ -26,6 +26,12 @@ public abstract class FitSource
     /// <summary>Refuses a config or option this signal cannot be fitted with, before any work (one message).</summary>
     public virtual void Check(FieldConfig config, FitOptions options) { }
 
+    /// <summary>How many coordinate/value pairs <see cref="TrainingSamples"/> holds (a grid's samples unless it draws points).</summary>
+    public virtual long TrainingSampleCount => Info.SampleCount;
+
+    /// <summary>Bytes <see cref="TrainingSamples"/> will hold, known before they are made (for the memory plan).</summary>
+    public abstract long SampleBytes { get; }
+
     /// <summary>The coordinate/value pairs to train on (values in [0, 1]); <paramref name="seed"/> draws random points where there are any.</summary>
     public abstract ITrainingSamples TrainingSamples(long seed);
 

@@ -44,9 +44,10 @@ public sealed class SignalFitTests : IDisposable
             codes[i] = (uint)Math.Round(32768 + 12000 * Math.Sin(2 * Math.PI * 440 * i / rate) + 37 * Math.Cos(i));
         var path = Path.Combine(_folder, "tone.wav");
         WavFile.Save(path, new AudioSignal(new AudioFormat(rate, 1, 16, false), frames, codes, null));
-        var modality = ModalityRegistry.ForFitting(path);
-        using var result = FieldFit.Run(ModalityRegistry.Open(path), Presets.Load(modality.FitPreset(new LoadOptions(), lossless: true)),
-            new FitOptions { Steps = 1500, Lossless = true });
+        var source = ModalityRegistry.Open(path);
+        var (config, name) = ModalityRegistry.ForFitting(path).FitConfig(source, lossless: true, memoryBudget: 1L << 30);
+        Assert.Equal("audio-lossless", name);
+        using var result = FieldFit.Run(source, config, new FitOptions { Steps = 1500, Lossless = true });
         Assert.True(result.Reconstruction.Exactness!.Exact, result.ExactnessLine);
         Assert.Equal(codes, ((AudioReconstruction)result.Reconstruction).Clip.Codes);   // checked code by code
 

@@ -58,6 +58,15 @@ internal static class CommonOptions
         return (Presets.Load(name), name);
     }
 
+    public static Option<double?> Memory() => new("--memory")
+    {
+        Description = $"Memory budget in GB: full batch only when the whole signal fits, random batches otherwise, and a model that cannot fit is refused before any work [default: {Core.Training.MemoryBudget.DefaultShare:P0} of the memory available]",
+    };
+
+    /// <summary>The budget in bytes: --memory GB, or the default share of what is available now.</summary>
+    public static long MemoryBudget(double? gigabytes) =>
+        gigabytes is double gb ? Core.Training.MemoryBudget.FromGigabytes(gb) : Core.Training.MemoryBudget.Default();
+
     public static void RequirePositive(int? value, string option)
     {
         if (value is <= 0) throw new NeuralFieldsException($"{option} must be positive, got {value}");

@@ -34,28 +34,35 @@ internal static class FitCommand
         var accelerator = AcceleratorOption.Create("rendering the final reconstruction of an image (training always runs on TorchSharp)");
         var lossless = new Option<bool>("--lossless")
         {
-            Description = "Train until every sample decodes exactly (bit-plane head; preset lossless for images, audio-lossless for WAV, unless --preset/--config) or --steps run out",
+            Description = "Train until every sample decodes exactly (bit-plane head; preset lossless-hashgrid for images, audio-lossless for WAV, unless --preset/--config) or --steps run out",
         };
+        var time = new Option<double?>("--time") { Description = "Stop after this many seconds of training; the learning-rate schedule follows it [default: none]" };
+        var memory = CommonOptions.Memory();
 
         var command = new Command("fit", "Fit a coordinate network to an image, a WAV clip, a mesh (SDF/occupancy) or a raw volume; writes the reconstruction, metrics.json, curve.png and model.ckpt")
         {
-            input, preset, config, steps, target, seed, output, resume, alpha, maxPixels, lossless, field, samples, resolution, accelerator,
+            input, preset, config, steps, time, target, seed, output, resume, alpha, maxPixels, memory, lossless, field, samples, resolution, accelerator,
         };
         command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() =>
         {
             var file = parse.GetValue(input)!;
             CommonOptions.RequirePositive(parse.GetValue(steps), "--steps");
             CommonOptions.RequireRange(parse.GetValue(target), "--target-psnr", 0, 1000);
+            CommonOptions.RequireRange(parse.GetValue(time), "--time", 0.001, 1e7);
+            long budget = CommonOptions.MemoryBudget(parse.GetValue(memory));
             var load = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels))
             {
                 Field = parse.GetValue(field),
                 Samples = parse.GetValue(samples),
                 Resolution = parse.GetValue(resolution),
+                MemoryBudget = budget,
             };
             var modality = ModalityRegistry.ForFitting(file.FullName);
             bool exact = parse.GetValue(lossless);
-            var (fieldConfig, name) = CommonOptions.ResolveConfig(
-                parse.GetValue(preset) ?? (parse.GetValue(config) is null ? modality.FitPreset(load, exact) : null), parse.GetValue(config));
+            var source = modality.Open(file.FullName, load);
+            var (fieldConfig, name) = parse.GetValue(preset) is null && parse.GetValue(config) is null
+                ? modality.FitConfig(source, exact, budget)
+                : CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config));
 
             Checkpoint.Contents? resumed = null;
             if (parse.GetValue(resume) is { } resumeFile)
@@ -68,6 +75,8 @@ internal static class FitCommand
             var options = new FitOptions
             {
                 Steps = parse.GetValue(steps),
+                TimeBudget = parse.GetValue(time),
+                MemoryBudget = budget,
                 TargetPsnr = parse.GetValue(target),
                 Seed = parse.GetValue(seed),
                 Lossless = exact,
@@ -76,15 +85,17 @@ internal static class FitCommand
                 ConfigName = name,
             };
             var outDir = parse.GetValue(output)?.FullName ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(file.Name));
-            var source = ModalityRegistry.Open(file.FullName, load);
-            int total = options.Steps ?? (resumed?.Model.Config ?? fieldConfig).Training.Steps;
-            using var result = ConsoleProgress.Show(source.Label, total, observer => FieldFit.Run(source, fieldConfig, options, observer, cancel));
+            var plan = FieldFit.Plan(source, fieldConfig, options);
+            Console.WriteLine($"model: {name}{(plan.Config.Description is { } d ? $" ({d})" : "")}");
+            foreach (var line in plan.Notes) Console.WriteLine(line);
+            int total = options.Steps ?? plan.Config.Training.Steps;
+            using var result = ConsoleProgress.Show(source.Label, total, observer => FieldFit.Run(source, plan.Config, options, observer, cancel));
             result.Save(outDir);
             if (result.Reconstruction is ImageReconstruction { Rendering.Note: { } note })
                 Console.Error.WriteLine($"note: {note}");
             Console.WriteLine($"{result.Summary} -> {outDir}");
-            if (result.ExactnessLine is { } line)
-                Console.WriteLine(line);
+            if (result.ExactnessLine is { } verdict)
+                Console.WriteLine(verdict);
             return 0;
         })));
         return command;

@@ -98,6 +98,11 @@ public sealed class Trainer : IDisposable
         int psnrMeasuredAt = _curve.Count > 0 ? _curve[^1].Step : -1;
         bool reached = false;
         long samples = 0;
+        int stepsAtStart = CompletedSteps;
+        // With a time budget the run's length in steps is estimated from the pace so far, so progress and ETA are right early.
+        int Planned(int done) => run.TimeBudget is double budget && done > stepsAtStart && Now() > secondsAtStart
+            ? (int)Math.Clamp(Math.Round(stepsAtStart + (done - stepsAtStart) * (budget - secondsAtStart) / (Now() - secondsAtStart)), done, run.TotalSteps)
+            : run.TotalSteps;
         _model.train();
 
         try
@@ -126,7 +131,7 @@ public sealed class Trainer : IDisposable
                 {
                     // These weights decode every sample exactly: keep them rather than take one more step.
                     _curve.Add(new CurvePoint(step, psnr, Now()));
-                    observer?.OnStep(new TrainingProgress(step, run.TotalSteps, loss, psnr, TimeSpan.FromSeconds(Now())) { BitErrorRates = bits!.Last!.Rates });
+                    observer?.OnStep(new TrainingProgress(step, Planned(step), loss, psnr, TimeSpan.FromSeconds(Now())) { BitErrorRates = bits!.Last!.Rates });
                     reached = true;
                     break;
                 }
@@ -148,7 +153,7 @@ public sealed class Trainer : IDisposable
                 }
                 if (evaluate || schedule.FullBatch)
                     _curve.Add(new CurvePoint(done, psnr, Now()) { Subset = subset });
-                observer?.OnStep(new TrainingProgress(done, run.TotalSteps, loss, psnr, TimeSpan.FromSeconds(Now()))
+                observer?.OnStep(new TrainingProgress(done, Planned(done), loss, psnr, TimeSpan.FromSeconds(Now()))
                     { BitErrorRates = bitsChecked ? bits!.Last!.Rates : null, PsnrOnSubset = subset });
                 if ((run.TargetPsnr is double target && evaluate && !subset && psnr >= target) || (exact && run.UntilLossless))
                 {

@@ -25,7 +25,8 @@ public sealed class AudioModality : IModality
 
     public string DefaultPreset => "audio-siren";
 
-    public string FitPreset(LoadOptions options, bool lossless) => lossless ? "audio-lossless" : "audio-siren";
+    public (FieldConfig Config, string Name) FitConfig(FitSource source, bool lossless, long memoryBudget) =>
+        Modality.Preset(lossless ? "audio-lossless" : "audio-siren");
 
     public FitSource Open(string path, LoadOptions options) => new Sources.AudioSource(WavFile.Load(path, options.MaxPoints), Path.GetFullPath(path));
 

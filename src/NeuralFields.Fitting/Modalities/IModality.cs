@@ -30,6 +30,9 @@ public sealed record LoadOptions(AlphaMode Alpha = AlphaMode.Keep, long MaxPoint
 
     /// <summary>Meshes fitted directly: grid of the extracted surface.</summary>
     public int Resolution { get; init; } = 128;
+
+    /// <summary>Bytes reading may take; a source whose header declares more is refused before it is decoded.</summary>
+    public long MemoryBudget { get; init; } = long.MaxValue;
 }
 
 /// <summary>
@@ -51,8 +54,8 @@ public interface IModality
     /// <summary>The preset `nf compress` uses when none is given.</summary>
     string DefaultPreset { get; }
 
-    /// <summary>The preset `nf fit` uses when none is given (an exact fit needs a bit-plane model).</summary>
-    string FitPreset(LoadOptions options, bool lossless);
+    /// <summary>The model `nf fit` uses when none is given, and its name (an exact fit needs a bit-plane model).</summary>
+    (FieldConfig Config, string Name) FitConfig(FitSource source, bool lossless, long memoryBudget);
 
     /// <summary>The source as a signal to fit.</summary>
     FitSource Open(string path, LoadOptions options);
@@ -61,4 +64,10 @@ public interface IModality
     LoadedSignal Load(string path, LoadOptions options);
 
     void Write(string path, DecodedSignal signal);
+}
+
+/// <summary>Helpers every modality shares.</summary>
+internal static class Modality
+{
+    public static (FieldConfig Config, string Name) Preset(string name) => (Core.Models.Presets.Load(name), name);
 }

@@ -1,4 +1,6 @@
 using NeuralFields.Codec.Decoder;
+using NeuralFields.Core.Models;
+using NeuralFields.Fitting.Planning;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Image;
 
@@ -15,14 +17,16 @@ public sealed class ImageModality : IModality
 
     public string DefaultPreset => "coin";
 
-    public string FitPreset(LoadOptions options, bool lossless) => lossless ? "lossless" : "siren";
+    /// <summary>A hash grid sized for the image (<see cref="AutoConfig"/>); exact fits take the hash-grid bit-plane preset.</summary>
+    public (FieldConfig Config, string Name) FitConfig(FitSource source, bool lossless, long memoryBudget) =>
+        lossless ? (Presets.Load("lossless-hashgrid"), "lossless-hashgrid") : (AutoConfig.ForImage(source.Info, memoryBudget), AutoConfig.Name);
 
     public FitSource Open(string path, LoadOptions options) =>
-        new Sources.ImageSource(ImageFile.Load(path, options.Alpha, options.MaxPoints), Path.GetFullPath(path));
+        new Sources.ImageSource(ImageFile.Load(path, options.Alpha, options.MaxPoints, options.MemoryBudget), Path.GetFullPath(path));
 
     public LoadedSignal Load(string path, LoadOptions options)
     {
-        var image = ImageFile.Load(path, options.Alpha, options.MaxPoints);
+        var image = ImageFile.Load(path, options.Alpha, options.MaxPoints, options.MemoryBudget);
         return new LoadedSignal(image.Info, image.Samples);
     }
 

@@ -28,7 +28,8 @@ public sealed class ShapeModality : IModality
 
     public string DefaultPreset => "shape-siren";
 
-    public string FitPreset(LoadOptions options, bool lossless) => options.Field == FieldKind.Sdf ? "sdf-hashgrid" : "occupancy-hashgrid";
+    public (FieldConfig Config, string Name) FitConfig(FitSource source, bool lossless, long memoryBudget) =>
+        Modality.Preset(((Sources.ShapeSource)source).Kind == FieldKind.Sdf ? "sdf-hashgrid" : "occupancy-hashgrid");
 
     public FitSource Open(string path, LoadOptions options) =>
         new Sources.ShapeSource(MeshFile.Load(path), Path.GetFullPath(path), options.Field, options.Samples, options.Resolution);

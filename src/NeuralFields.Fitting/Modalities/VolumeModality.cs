@@ -21,7 +21,7 @@ public sealed class VolumeModality : IModality
 
     public string DefaultPreset => "siren";
 
-    public string FitPreset(LoadOptions options, bool lossless) => "siren";
+    public (FieldConfig Config, string Name) FitConfig(FitSource source, bool lossless, long memoryBudget) => Modality.Preset("siren");
 
     public FitSource Open(string path, LoadOptions options) => new Sources.VolumeSource(RawVolume.Load(path), Path.GetFullPath(path));
 

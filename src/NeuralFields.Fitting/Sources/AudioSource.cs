@@ -33,6 +33,8 @@ public sealed class AudioSource(AudioSignal clip, string origin) : FitSource
             throw new NeuralFieldsException("--accelerator applies to images");
     }
 
+    public override long SampleBytes => 4L * clip.Frames * clip.Format.Channels;
+
     public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromValues(Info.Dimensions, clip.Format.Channels, clip.Values());
 
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)

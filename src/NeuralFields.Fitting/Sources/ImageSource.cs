@@ -36,6 +36,8 @@ public sealed class ImageSource(ImageSignal image, string origin) : FitSource
             throw new NeuralFieldsException($"--lossless needs a bit-plane head (bitplane or bitplane_coordinate), not '{ComponentRegistry.Describe(config.Head).Name}'");
     }
 
+    public override long SampleBytes => image.Samples.LongLength * (image.BitDepth <= 8 ? 1 : 4);
+
     public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromIntegers(Info.Dimensions, image.Channels, image.BitDepth, image.Samples);
 
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)

@@ -71,6 +71,10 @@ public sealed class ShapeSource : FitSource
         if (options.Accelerator is AcceleratorChoice.Cuda or AcceleratorChoice.Cpu) throw new NeuralFieldsException("--accelerator applies to images");
     }
 
+    public override long TrainingSampleCount => Samples;
+
+    public override long SampleBytes => 16L * Samples;
+
     public override ITrainingSamples TrainingSamples(long seed)
     {
         var (points, values) = FieldSamples.Draw(_query, _unit, Kind, Samples, unchecked((int)seed));

@@ -24,6 +24,8 @@ public sealed class VolumeSource(VolumeSignal volume, string origin) : FitSource
 
     public override void Check(FieldConfig config, FitOptions options) => ShapeSource.RefuseImageOptions(options, "volumes");
 
+    public override long SampleBytes => 4L * volume.Values.LongLength;
+
     public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromValues(Info.Dimensions, volume.Header.Channels, volume.Values);
 
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)

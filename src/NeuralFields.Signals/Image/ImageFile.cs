@@ -17,7 +17,11 @@ public static class ImageFile
     /// <summary>Default pixel limit against crafted images: 100 megapixels.</summary>
     public const long DefaultMaxPixels = 100_000_000;
 
-    public static ImageSignal Load(string path, AlphaMode alpha = AlphaMode.Keep, long maxPixels = DefaultMaxPixels)
+    /// <summary>Bytes decoding takes per pixel at most: ImageSharp's 16-bit RGBA pixel, our 16-bit samples of four channels, a row of slack.</summary>
+    public const int DecodeBytesPerPixel = 8 + 8 + 1;
+
+    /// <param name="maxBytes">Memory the decode may take; the header's size is checked against it before any pixel is decoded.</param>
+    public static ImageSignal Load(string path, AlphaMode alpha = AlphaMode.Keep, long maxPixels = DefaultMaxPixels, long maxBytes = long.MaxValue)
     {
         if (!File.Exists(path))
             throw new NeuralFieldsException($"image not found: {path}");
@@ -28,6 +32,10 @@ public static class ImageFile
                 ?? throw new NeuralFieldsException($"{path} is not an image in a format NeuralFields reads (PNG, JPEG, BMP, TIFF, TGA, WebP, GIF, PBM)");
             if ((long)info.Width * info.Height > maxPixels)
                 throw new NeuralFieldsException($"{path} has {info.Width}x{info.Height} pixels, over the limit of {maxPixels:N0} (raise it with --max-pixels)");
+            long bytes = (long)info.Width * info.Height * DecodeBytesPerPixel;
+            if (bytes > maxBytes)
+                throw new NeuralFieldsException(
+                    $"{path} declares {info.Width}x{info.Height} pixels, which take {bytes / (double)(1L << 30):F2} GB to decode, over the memory budget of {maxBytes / (double)(1L << 30):F2} GB (raise it with --memory)");
             stream.Position = 0;
             return Read(stream, alpha, path);
         }
