@@ -46,8 +46,8 @@ public sealed class RestorationTests : IDisposable
     private sealed class Quiet : IExperimentObserver
     {
         public void OnStep(TrainingProgress progress) { }
-        public void Begin(string cell) { }
-        public void End(string summary, bool reused) { }
+        public void CellStarted(string cell) { }
+        public void CellFinished(string summary, bool reused) { }
     }
 
     [Fact]
