@@ -1,5 +1,10 @@
 using System.CommandLine;
 using NeuralFields.Cli.Commands;
+using NeuralFields.Schema.IO;
+
+// Ctrl+C or SIGTERM cancel the running command (System.CommandLine); whatever it still had half-written
+// (staging folders, temporary files) goes when the process ends, however it ends short of SIGKILL.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => PartialOutputs.RemoveAll();
 
 var root = new RootCommand("nf: fit, render and compress signals with coordinate networks (implicit neural representations).")
 {
