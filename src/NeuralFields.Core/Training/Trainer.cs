@@ -53,8 +53,11 @@ public sealed class Trainer : IDisposable
         _seed = seed;
         var scale = _options.LearningRateScale ?? model.LearningRateScale;
         _adam = new Adam(model.named_parameters().Select(p => (p.parameter, scale(p.name))), _config.Beta1, _config.Beta2, _config.Epsilon);
-        _step = TrainingSteps.Create(model, _adam, _options.LossTerms);
+        _step = TrainingSteps.Create(model, _adam, _options.LossTerms, _config.ImplementationOrDefault);
     }
+
+    /// <summary>"fused" or "torch": the training step this trainer runs (training.implementation resolved for the model).</summary>
+    public string StepImplementation => _step is FusedTrainingStep ? "fused" : "torch";
 
     public FieldModel Model => _model;
 
