@@ -128,7 +128,7 @@ public sealed unsafe class FusedNetwork : IDisposable
 
     /// <summary>One tile forward (and back): encoding, every layer, the head's loss and gradient, then the layers in reverse.</summary>
     private double Tile<TLanes, TVector>(Workspace w, float* coordinates, float* targets, long start, int valid, float* outputs, bool backward, float scale)
-        where TLanes : struct, ILanes<TVector> where TVector : struct
+        where TLanes : struct, ILanes<TVector> where TVector : unmanaged
     {
         int rows = _tileRows;
         _encoding.Encode(coordinates, start, valid, w.Input, w.InputStride);

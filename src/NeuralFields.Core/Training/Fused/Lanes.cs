@@ -8,7 +8,7 @@ namespace NeuralFields.Core.Training.Fused;
 /// this interface, and the JIT compiles a copy per width (AVX-512, AVX2 or plain floats) with every call inlined.
 /// </summary>
 /// <typeparam name="TVector">The register type: Vector512&lt;float&gt;, Vector256&lt;float&gt; or float.</typeparam>
-internal unsafe interface ILanes<TVector> where TVector : struct
+internal unsafe interface ILanes<TVector> where TVector : unmanaged
 {
     /// <summary>Floats per register.</summary>
     static abstract int Count { get; }

@@ -11,7 +11,7 @@ internal enum LayerActivation
 }
 
 /// <summary>Stores one register of a matrix product's result, applying what the layer does element-wise on the way.</summary>
-internal unsafe interface IEpilogue<TVector> where TVector : struct
+internal unsafe interface IEpilogue<TVector> where TVector : unmanaged
 {
     void Apply(int row, int column, TVector value);
 }
@@ -21,7 +21,7 @@ internal unsafe interface IEpilogue<TVector> where TVector : struct
 /// derivative ω·cos(ω·z), so the backward pass is one multiply (no second pass over z).
 /// </summary>
 internal readonly unsafe struct BiasActivation<TLanes, TVector>(float* bias, float* output, int stride, float* derivative, LayerActivation activation, float omega)
-    : IEpilogue<TVector> where TLanes : struct, ILanes<TVector> where TVector : struct
+    : IEpilogue<TVector> where TLanes : struct, ILanes<TVector> where TVector : unmanaged
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(int row, int column, TVector value)
@@ -51,7 +51,7 @@ internal readonly unsafe struct BiasActivation<TLanes, TVector>(float* bias, flo
 /// its output is positive; sine: the stored ω·cos), which is the gradient of that layer's pre-activation.
 /// </summary>
 internal readonly unsafe struct ActivationGradient<TLanes, TVector>(float* gradient, int stride, float* output, float* derivative, LayerActivation activation)
-    : IEpilogue<TVector> where TLanes : struct, ILanes<TVector> where TVector : struct
+    : IEpilogue<TVector> where TLanes : struct, ILanes<TVector> where TVector : unmanaged
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(int row, int column, TVector value)
@@ -73,7 +73,7 @@ internal readonly unsafe struct ActivationGradient<TLanes, TVector>(float* gradi
 /// sample. Products run in blocks of 4 samples x 4 registers (16 accumulators, one weight row load shared by four
 /// samples), the element-wise work of the layer happens in the epilogue while the block is still in registers.
 /// </summary>
-internal static unsafe class TileKernels<TLanes, TVector> where TLanes : struct, ILanes<TVector> where TVector : struct
+internal static unsafe class TileKernels<TLanes, TVector> where TLanes : struct, ILanes<TVector> where TVector : unmanaged
 {
     /// <summary>
     /// c[r, j] = Σ_k a[r, k]·b[k, j] for r &lt; <paramref name="rows"/> (a multiple of 4), j &lt; <paramref name="columns"/>
@@ -84,49 +84,67 @@ internal static unsafe class TileKernels<TLanes, TVector> where TLanes : struct,
         where TEpilogue : struct, IEpilogue<TVector>
     {
         int v = TLanes.Count;
+        TVector* block = stackalloc TVector[16];
         for (int r = 0; r < rows; r += 4)
         {
             float* a0 = a + (long)r * aStride, a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
             int c = 0;
             for (; c + 4 * v <= columns; c += 4 * v)
             {
-                TVector s00 = default, s01 = default, s02 = default, s03 = default;
-                TVector s10 = default, s11 = default, s12 = default, s13 = default;
-                TVector s20 = default, s21 = default, s22 = default, s23 = default;
-                TVector s30 = default, s31 = default, s32 = default, s33 = default;
-                float* bk = b + c;
-                for (int k = 0; k < depth; k++, bk += bStride)
-                {
-                    var b0 = TLanes.Load(bk); var b1 = TLanes.Load(bk + v); var b2 = TLanes.Load(bk + 2 * v); var b3 = TLanes.Load(bk + 3 * v);
-                    var x = TLanes.Broadcast(a0[k]);
-                    s00 = TLanes.MultiplyAdd(x, b0, s00); s01 = TLanes.MultiplyAdd(x, b1, s01); s02 = TLanes.MultiplyAdd(x, b2, s02); s03 = TLanes.MultiplyAdd(x, b3, s03);
-                    x = TLanes.Broadcast(a1[k]);
-                    s10 = TLanes.MultiplyAdd(x, b0, s10); s11 = TLanes.MultiplyAdd(x, b1, s11); s12 = TLanes.MultiplyAdd(x, b2, s12); s13 = TLanes.MultiplyAdd(x, b3, s13);
-                    x = TLanes.Broadcast(a2[k]);
-                    s20 = TLanes.MultiplyAdd(x, b0, s20); s21 = TLanes.MultiplyAdd(x, b1, s21); s22 = TLanes.MultiplyAdd(x, b2, s22); s23 = TLanes.MultiplyAdd(x, b3, s23);
-                    x = TLanes.Broadcast(a3[k]);
-                    s30 = TLanes.MultiplyAdd(x, b0, s30); s31 = TLanes.MultiplyAdd(x, b1, s31); s32 = TLanes.MultiplyAdd(x, b2, s32); s33 = TLanes.MultiplyAdd(x, b3, s33);
-                }
-                epilogue.Apply(r, c, s00); epilogue.Apply(r, c + v, s01); epilogue.Apply(r, c + 2 * v, s02); epilogue.Apply(r, c + 3 * v, s03);
-                epilogue.Apply(r + 1, c, s10); epilogue.Apply(r + 1, c + v, s11); epilogue.Apply(r + 1, c + 2 * v, s12); epilogue.Apply(r + 1, c + 3 * v, s13);
-                epilogue.Apply(r + 2, c, s20); epilogue.Apply(r + 2, c + v, s21); epilogue.Apply(r + 2, c + 2 * v, s22); epilogue.Apply(r + 2, c + 3 * v, s23);
-                epilogue.Apply(r + 3, c, s30); epilogue.Apply(r + 3, c + v, s31); epilogue.Apply(r + 3, c + 2 * v, s32); epilogue.Apply(r + 3, c + 3 * v, s33);
+                Block4x4(a0, a1, a2, a3, b + c, bStride, depth, block);
+                for (int i = 0; i < 16; i++)
+                    epilogue.Apply(r + (i >> 2), c + (i & 3) * v, block[i]);
             }
             for (; c < columns; c += v)
             {
-                TVector s0 = default, s1 = default, s2 = default, s3 = default;
-                float* bk = b + c;
-                for (int k = 0; k < depth; k++, bk += bStride)
-                {
-                    var b0 = TLanes.Load(bk);
-                    s0 = TLanes.MultiplyAdd(TLanes.Broadcast(a0[k]), b0, s0);
-                    s1 = TLanes.MultiplyAdd(TLanes.Broadcast(a1[k]), b0, s1);
-                    s2 = TLanes.MultiplyAdd(TLanes.Broadcast(a2[k]), b0, s2);
-                    s3 = TLanes.MultiplyAdd(TLanes.Broadcast(a3[k]), b0, s3);
-                }
-                epilogue.Apply(r, c, s0); epilogue.Apply(r + 1, c, s1); epilogue.Apply(r + 2, c, s2); epilogue.Apply(r + 3, c, s3);
+                Block4x1(a0, a1, a2, a3, b + c, bStride, depth, block);
+                for (int i = 0; i < 4; i++)
+                    epilogue.Apply(r + i, c, block[i]);
             }
         }
+    }
+
+    // The products are their own methods, with no call inside: an accumulator live across the epilogue's calls
+    // (sin, cos) would otherwise be spilled to the stack on every iteration of the loop over k.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Block4x4(float* a0, float* a1, float* a2, float* a3, float* bk, int bStride, int depth, TVector* block)
+    {
+        int v = TLanes.Count;
+        TVector s00 = default, s01 = default, s02 = default, s03 = default;
+        TVector s10 = default, s11 = default, s12 = default, s13 = default;
+        TVector s20 = default, s21 = default, s22 = default, s23 = default;
+        TVector s30 = default, s31 = default, s32 = default, s33 = default;
+        for (int k = 0; k < depth; k++, bk += bStride)
+        {
+            var b0 = TLanes.Load(bk); var b1 = TLanes.Load(bk + v); var b2 = TLanes.Load(bk + 2 * v); var b3 = TLanes.Load(bk + 3 * v);
+            var x = TLanes.Broadcast(a0[k]);
+            s00 = TLanes.MultiplyAdd(x, b0, s00); s01 = TLanes.MultiplyAdd(x, b1, s01); s02 = TLanes.MultiplyAdd(x, b2, s02); s03 = TLanes.MultiplyAdd(x, b3, s03);
+            x = TLanes.Broadcast(a1[k]);
+            s10 = TLanes.MultiplyAdd(x, b0, s10); s11 = TLanes.MultiplyAdd(x, b1, s11); s12 = TLanes.MultiplyAdd(x, b2, s12); s13 = TLanes.MultiplyAdd(x, b3, s13);
+            x = TLanes.Broadcast(a2[k]);
+            s20 = TLanes.MultiplyAdd(x, b0, s20); s21 = TLanes.MultiplyAdd(x, b1, s21); s22 = TLanes.MultiplyAdd(x, b2, s22); s23 = TLanes.MultiplyAdd(x, b3, s23);
+            x = TLanes.Broadcast(a3[k]);
+            s30 = TLanes.MultiplyAdd(x, b0, s30); s31 = TLanes.MultiplyAdd(x, b1, s31); s32 = TLanes.MultiplyAdd(x, b2, s32); s33 = TLanes.MultiplyAdd(x, b3, s33);
+        }
+        block[0] = s00; block[1] = s01; block[2] = s02; block[3] = s03;
+        block[4] = s10; block[5] = s11; block[6] = s12; block[7] = s13;
+        block[8] = s20; block[9] = s21; block[10] = s22; block[11] = s23;
+        block[12] = s30; block[13] = s31; block[14] = s32; block[15] = s33;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Block4x1(float* a0, float* a1, float* a2, float* a3, float* bk, int bStride, int depth, TVector* block)
+    {
+        TVector s0 = default, s1 = default, s2 = default, s3 = default;
+        for (int k = 0; k < depth; k++, bk += bStride)
+        {
+            var b0 = TLanes.Load(bk);
+            s0 = TLanes.MultiplyAdd(TLanes.Broadcast(a0[k]), b0, s0);
+            s1 = TLanes.MultiplyAdd(TLanes.Broadcast(a1[k]), b0, s1);
+            s2 = TLanes.MultiplyAdd(TLanes.Broadcast(a2[k]), b0, s2);
+            s3 = TLanes.MultiplyAdd(TLanes.Broadcast(a3[k]), b0, s3);
+        }
+        block[0] = s0; block[1] = s1; block[2] = s2; block[3] = s3;
     }
 
     /// <summary>
