@@ -99,6 +99,21 @@ public class FusedStepTests
     }
 
     [Fact]
+    public void The_fused_forward_pass_predicts_the_model_s_values_and_a_sample_s_value_does_not_depend_on_its_batch()
+    {
+        var (config, signal) = Case("hashgrid-relu-sigmoid");
+        Torch.Seed(4);
+        var model = new FieldModel(config, signal);
+        var (x, _) = Batch(signal, 1000, 6);
+        using var adam = new Adam(model.named_parameters().Select(p => (p.parameter, 1.0)), 0.9, 0.99, 1e-15);
+        using var fused = new FusedTrainingStep(model, adam);
+        var all = Floats(fused.Predict(x));
+        AssertClose("predicted values", Floats(model.Predict(x)), all, 1e-5);
+        Assert.Equal(all.Take(37 * signal.Channels), Floats(fused.Predict(x.narrow(0, 0, 37))));
+        Assert.Equal(all.Skip(500 * signal.Channels).Take(300 * signal.Channels), Floats(fused.Predict(x.narrow(0, 500, 300))));
+    }
+
+    [Fact]
     public void Unsupported_components_are_refused_by_name_and_auto_falls_back_to_torch()
     {
         var (x, y, info) = TestSignals.ImageTensors(8);

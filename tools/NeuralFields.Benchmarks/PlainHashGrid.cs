@@ -37,16 +37,17 @@ internal sealed class PlainHashGrid : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor coordinates)
     {
         using var scope = NewDisposeScope();
+        long n = coordinates.shape[0];
         var u = coordinates.add(1).mul_(0.5).clamp_(0, 1);
-        var features = new List<Tensor>();
+        var indices = new List<Tensor>();
+        var weights = new List<Tensor>();
         foreach (var level in _levels)
         {
             var position = u * level.Scale + 0.5;
             var cell = position.floor();
             var fraction = position - cell;
             var corner = cell.to(ScalarType.Int64);
-            Tensor gx = corner[.., 0], gy = corner[.., 1], fx = fraction[.., 0..1], fy = fraction[.., 1..2];
-            Tensor? sum = null;
+            Tensor gx = corner[.., 0], gy = corner[.., 1], fx = fraction[.., 0], fy = fraction[.., 1];
             for (int c = 0; c < 4; c++)
             {
                 int dx = c & 1, dy = c >> 1;
@@ -55,12 +56,16 @@ internal sealed class PlainHashGrid : nn.Module<Tensor, Tensor>
                 var index = level.Dense
                     ? ix + iy * level.Resolution
                     : ix.bitwise_xor(iy * (long)HashGridLevel.Prime1).bitwise_and(level.Size - 1);
-                var weight = (dx == 1 ? fx : 1 - fx) * (dy == 1 ? fy : 1 - fy);
-                var term = table.index_select(0, index + level.Offset) * weight;
-                sum = sum is null ? term : sum + term;
+                indices.Add(index + level.Offset);
+                weights.Add((dx == 1 ? fx : 1 - fx) * (dy == 1 ? fy : 1 - fy));
             }
-            features.Add(sum!);
         }
-        return mlp.forward(cat(features, 1)).sigmoid().MoveToOuterDisposeScope();
+        // One gather of every corner of every level, then the weighted sum per level.
+        int levels = _levels.Length;
+        var index = stack(indices, 1).reshape(-1);
+        var weight = stack(weights, 1).reshape(n, levels, 4, 1);
+        var corners = table.index_select(0, index).reshape(n, levels, 4, -1);
+        var features = (corners * weight).sum(2).reshape(n, -1);
+        return mlp.forward(features).sigmoid().MoveToOuterDisposeScope();
     }
 }

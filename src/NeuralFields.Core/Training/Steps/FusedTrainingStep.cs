@@ -59,6 +59,17 @@ public sealed class FusedTrainingStep : ITrainingStep
         return new StepResult(loss, outputs);
     }
 
+    /// <summary>Signal values [n, channels] of the current weights from the fused forward pass alone (no gradients kept).</summary>
+    public unsafe Tensor Predict(Tensor coordinates)
+    {
+        using var _ = no_grad();
+        using var x = coordinates.to(ScalarType.Float32).contiguous();
+        long n = x.shape[0];
+        using var raw = empty(n, _model.Head.RawOutputs);
+        _network.Run(TensorPointer.Float(x), null, n, TensorPointer.Float(raw), null);
+        return _model.Head.Values(raw);
+    }
+
     public void Update(double learningRate)
     {
         if (!_hasGradients) throw new InvalidOperationException("Update needs a Compute with backward first");
