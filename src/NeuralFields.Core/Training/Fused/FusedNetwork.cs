@@ -70,8 +70,8 @@ public sealed unsafe class FusedNetwork : IDisposable
         if (_layers[0].Inputs != _encoding.Width || _layers[^1].Outputs != _rawOutputs)
             throw new InvalidOperationException("the model's layers do not match its encoding and head");
         int widest = _layers.Max(l => Math.Max(l.InputsPadded, l.OutputsPadded));
-        // A tile's widest activations take about 32 kB: each layer's input and output stay in L1/L2 through the tile.
-        _tileRows = Math.Clamp(8192 / widest / 4 * 4, 16, 256);
+        // A tile's widest activations take about 64 kB: each layer's input and output stay in L2 through the tile.
+        _tileRows = Math.Clamp(16384 / widest / 4 * 4, 16, 256);
         Parameters = [.. (_encoding.Trained is { } table ? new[] { table } : []), .. _layers.SelectMany(l => new[] { l.Weight, l.Bias })];
     }
 
@@ -136,7 +136,8 @@ public sealed unsafe class FusedNetwork : IDisposable
         {
             var layer = _layers[l];
             float* input = l == 0 ? w.Input : w.Outputs[l - 1];
-            TileKernels<TLanes, TVector>.Multiply(input, layer.InputsPadded, layer.Transposed, layer.OutputsPadded, layer.InputsPadded, rows, layer.OutputsPadded,
+            // Depth runs over the real inputs only: the padding columns of the input hold nothing the weights use.
+            TileKernels<TLanes, TVector>.Multiply(input, layer.InputsPadded, layer.Transposed, layer.OutputsPadded, layer.Inputs, rows, layer.OutputsPadded,
                 new BiasActivation<TLanes, TVector>(layer.PaddedBias, w.Outputs[l], layer.OutputsPadded, w.Derivatives[l], layer.Activation, layer.Omega));
         }
         float* raw = w.Outputs[^1];
@@ -161,12 +162,13 @@ public sealed unsafe class FusedNetwork : IDisposable
         {
             var layer = _layers[l];
             float* input = l == 0 ? w.Input : w.Outputs[l - 1];
-            TileKernels<TLanes, TVector>.AccumulateWeights(gradient, layer.OutputsPadded, input, layer.InputsPadded, rows, layer.OutputsPadded, layer.InputsPadded,
+            // Padded outputs have no gradient: their weight rows are skipped (in blocks of 4; the rest of the padding stays zero).
+            TileKernels<TLanes, TVector>.AccumulateWeights(gradient, layer.OutputsPadded, input, layer.InputsPadded, rows, (layer.Outputs + 3) / 4 * 4, layer.InputsPadded,
                 w.WeightGradients[l], w.BiasGradients[l]);
             if (l == 0 && _encoding.Trained is null) break;
             var previous = l == 0 ? LayerActivation.None : _layers[l - 1].Activation;
             float* next = l == 0 ? w.InputGradient : w.Gradients[l % 2];
-            TileKernels<TLanes, TVector>.Multiply(gradient, layer.OutputsPadded, layer.Padded, layer.InputsPadded, layer.OutputsPadded, rows, layer.InputsPadded,
+            TileKernels<TLanes, TVector>.Multiply(gradient, layer.OutputsPadded, layer.Padded, layer.InputsPadded, layer.Outputs, rows, layer.InputsPadded,
                 new ActivationGradient<TLanes, TVector>(next, layer.InputsPadded, l == 0 ? null : w.Outputs[l - 1], l == 0 ? null : w.Derivatives[l - 1], previous));
             gradient = next;
         }

@@ -149,7 +149,8 @@ internal static unsafe class TileKernels<TLanes, TVector> where TLanes : struct,
 
     /// <summary>
     /// Weight and bias gradients of one layer over a tile: w[o, i] += Σ_r g[r, o]·x[r, i] and bias[o] += Σ_r g[r, o],
-    /// with <paramref name="outputs"/> a multiple of 4 and <paramref name="inputs"/> of the register width. The
+    /// with <paramref name="outputs"/> a multiple of 4 and <paramref name="inputs"/> of the register width (bias: the
+    /// register-width blocks that hold the outputs). The
     /// 4 x 4-register block of w stays in registers for the whole tile.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
