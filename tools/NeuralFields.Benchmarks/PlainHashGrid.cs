@@ -53,10 +53,10 @@ internal sealed class PlainHashGrid : nn.Module<Tensor, Tensor>
                 int dx = c & 1, dy = c >> 1;
                 var ix = gx + dx;
                 var iy = gy + dy;
-                var index = level.Dense
+                var local = level.Dense
                     ? ix + iy * level.Resolution
                     : ix.bitwise_xor(iy * (long)HashGridLevel.Prime1).bitwise_and(level.Size - 1);
-                indices.Add(index + level.Offset);
+                indices.Add(local + level.Offset);
                 weights.Add((dx == 1 ? fx : 1 - fx) * (dy == 1 ? fy : 1 - fy));
             }
         }
