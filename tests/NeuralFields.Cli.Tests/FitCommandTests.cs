@@ -113,9 +113,9 @@ public sealed class FitCommandTests : IDisposable
     {
         var help = Nf.Run("fit", "--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var option in new[] { "--preset", "--config", "--steps", "--target-psnr", "--seed", "--out", "--resume", "--alpha", "--max-pixels" })
+        foreach (var option in new[] { "--preset", "--config", "--steps", "--target-psnr", "--seed", "--out", "--resume", "--alpha", "--max-pixels", "--memory", "--time" })
             Assert.Contains(option, help.Out);
         Assert.Contains("[default: 0]", help.Out);
-        Assert.Contains("[default: siren]", help.Out);
+        Assert.Contains("[default: images:", help.Out);
     }
 }

@@ -19,7 +19,7 @@ namespace NeuralFields.Kernels.Tests;
 /// that implements a component computes what TorchSharp computes on the component's example config, on the
 /// sample grid and at edge coordinates. A new component needs nothing here: it is walked from the registry.
 /// </summary>
-[Collection(AcceleratorCollection.Name)]
+[Collection(SharedAccelerator.Name)]
 public class RegistryBackendTests(AcceleratorFixture fixture)
 {
     private static readonly string[] ModelKinds = ["encoding", "activation", "network", "head"];

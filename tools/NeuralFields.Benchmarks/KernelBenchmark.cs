@@ -24,6 +24,8 @@ namespace NeuralFields.Benchmarks;
 /// </summary>
 internal static class KernelBenchmark
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     private sealed record Row(string Workload, string Backend, long Items, double Seconds, string Unit)
     {
         public double PerSecond => Items / Seconds;
@@ -62,7 +64,7 @@ internal static class KernelBenchmark
             File.WriteAllText(path, JsonSerializer.Serialize(Rows.Select(r => new
             {
                 workload = r.Workload, backend = r.Backend, items = r.Items, seconds = r.Seconds, per_second = r.PerSecond, unit = r.Unit,
-            }), new JsonSerializerOptions { WriteIndented = true }));
+            }), Indented));
             Console.WriteLine($"results -> {path}");
         }
         return 0;

@@ -8,6 +8,8 @@ using NeuralFields.Benchmarks;
 // nf-bench codec IMAGE... [--crop 256]: rate-distortion of neural files against JPEG at matched bpp; lossless against PNG.
 // nf-bench photos KODAK [--sizes WxH,...] [--times 60,300,900]: real photos with nf fit's defaults, PSNR after each time budget and peak memory.
 if (args.Length > 0 && args[0] == "photos") return PhotoBenchmark.Run(args[1..]);
+// nf-bench memory [--nf PATH]: the planning estimate against the peak resident memory of nf fit, config by config.
+if (args.Length > 0 && args[0] == "memory") return MemoryBenchmark.Run(args[1..]);
 var arguments = Arguments.Parse(args);
 return arguments.Command switch
 {

@@ -101,7 +101,7 @@ internal static class CompressCommand
         Torch.EnsureLoaded();
         int total = options.TrainingSteps + (options.QatSteps ?? options.DefaultQatSteps);
         var result = ConsoleProgress.Show(Path.GetFileName(source), total,
-            observer => FieldCompressor.Compress(signal.Info, signal.Samples, options, observer, cancel, signal.Attributes));
+            observer => FieldCompressor.Compress(signal.Info, signal.Samples, options, signal.Attributes, observer, cancel));
         var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
         Directory.CreateDirectory(folder);
         AtomicFile.Write(target, stream => stream.Write(result.File));

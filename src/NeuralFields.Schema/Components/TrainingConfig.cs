@@ -6,7 +6,7 @@ public sealed record TrainingConfig
     public double LearningRate { get; init; } = 1e-4;
     public int Steps { get; init; } = 1000;
     /// <summary>Samples per step; 0 means the full signal every step.</summary>
-    public int BatchSize { get; init; } = 0;
+    public int BatchSize { get; init; }
     public ScheduleConfig Schedule { get; init; } = new ConstantScheduleConfig();
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;
