@@ -25,10 +25,11 @@ internal static class FusedBenchmark
     {
         Torch.EnsureLoaded();
         Console.WriteLine(F($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()} ({Environment.ProcessorCount} cores, {get_num_threads()} torch threads)"));
-        double peak = MatmulPeak.MeasureGflops();
-        Console.WriteLine(F($"fp32 matmul peak (torch.mm 4096^2): {peak:F1} GFLOP/s"));
-        HashGridStep(arguments.StepsGiven ?? 20);
-        Siren(peak, arguments.StepsGiven ?? 5);
+        // --presets hashgrid,siren picks the sections (both by default), e.g. to profile one of them.
+        bool Section(string name) => arguments.Presets.Length == 0 || arguments.Presets.Contains(name);
+        if (Section("hashgrid")) HashGridStep(arguments.StepsGiven ?? 20);
+        if (arguments.Presets.Contains("phases")) FusedPhases(arguments.StepsGiven ?? 20);
+        if (Section("siren")) Siren(arguments.StepsGiven ?? 5);
         double budget = arguments.Seconds ?? 120;
         foreach (var path in arguments.Inputs)
             foreach (int crop in arguments.Crops.Length > 0 ? arguments.Crops : [0])
@@ -65,15 +66,18 @@ internal static class FusedBenchmark
             perStep[implementation] = 1000 * clock.Elapsed.TotalSeconds / steps;
             Console.WriteLine(F($"  {implementation,-6} ({trainer.StepImplementation} step): {perStep[implementation],7:F1} ms/step, {65536 / perStep[implementation] / 1000:F2} M samples/s ({model.ParameterCount:N0} parameters)"));
         }
-        FusedPhases(info, x, y, steps);
+        FusedPhases(steps);
         perStep["plain"] = PlainStep(x, y, Math.Max(3, steps / 4));
         Console.WriteLine(F($"  plain TorchSharp grid (gather + weighted sum + nn.Linear + torch.optim.Adam): {perStep["plain"],7:F1} ms/step"));
         Console.WriteLine(F($"  fused is {perStep["torch"] / perStep["fused"]:F2}x the TorchSharp step and {perStep["plain"] / perStep["fused"]:F2}x the plain grid; goal <= 20 ms"));
     }
 
     /// <summary>Where a fused step's time goes: the tiled forward+backward pass and Adam.</summary>
-    private static void FusedPhases(SignalInfo info, Tensor x, Tensor y, int steps)
+    private static void FusedPhases(int steps)
     {
+        var info = new SignalInfo("image", [256, 256], 1, 8);
+        using var x = tensor(SampleGrid.Coordinates(info.Dimensions)).reshape(-1, 2);
+        using var y = rand(65536, 1, generator: new Generator(1));
         Torch.Seed(0);
         var model = new FieldModel(StepConfig("fused"), info);
         using var adam = new Adam(model.named_parameters().Select(p => (p.parameter, 1.0)), 0.9, 0.99, 1e-15);
@@ -118,8 +122,10 @@ internal static class FusedBenchmark
         return loss.item<float>();
     }
 
-    private static void Siren(double peak, int steps)
+    private static void Siren(int steps)
     {
+        double peak = MatmulPeak.MeasureGflops();
+        Console.WriteLine(F($"\nfp32 matmul peak (torch.mm 4096^2): {peak:F1} GFLOP/s"));
         var info = new SignalInfo("image", [256, 256], 1, 8);
         using var x = tensor(SampleGrid.Coordinates(info.Dimensions)).reshape(-1, 2);
         using var y = rand(65536, 1, generator: new Generator(2));

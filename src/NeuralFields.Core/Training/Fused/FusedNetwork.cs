@@ -136,6 +136,12 @@ public sealed unsafe class FusedNetwork : IDisposable
         {
             var layer = _layers[l];
             float* input = l == 0 ? w.Input : w.Outputs[l - 1];
+            if (layer.Activation == LayerActivation.None && layer.Outputs <= TileKernels<TLanes, TVector>.NarrowWidth)
+            {
+                TileKernels<TLanes, TVector>.NarrowOutputs(input, layer.InputsPadded, layer.Padded, layer.InputsPadded, layer.InputsPadded, layer.PaddedBias,
+                    layer.Outputs, w.Outputs[l], layer.OutputsPadded, rows);
+                continue;
+            }
             // Depth runs over the real inputs only: the padding columns of the input hold nothing the weights use.
             TileKernels<TLanes, TVector>.Multiply(input, layer.InputsPadded, layer.Transposed, layer.OutputsPadded, layer.Inputs, rows, layer.OutputsPadded,
                 new BiasActivation<TLanes, TVector>(layer.PaddedBias, w.Outputs[l], layer.OutputsPadded, w.Derivatives[l], layer.Activation, layer.Omega));

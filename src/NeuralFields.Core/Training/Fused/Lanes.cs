@@ -32,6 +32,9 @@ internal unsafe interface ILanes<TVector> where TVector : unmanaged
     static abstract TVector PassPositive(TVector gradient, TVector output);
 
     static abstract (TVector Sin, TVector Cos) SinCos(TVector a);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract float Sum(TVector a);
 }
 
 /// <summary>AVX-512: sixteen floats.</summary>
@@ -66,6 +69,9 @@ internal readonly unsafe struct Lanes512 : ILanes<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512<float> Sin, Vector512<float> Cos) SinCos(Vector512<float> a) => Vector512.SinCos(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> a) => Vector512.Sum(a);
 }
 
 /// <summary>AVX2: eight floats.</summary>
@@ -100,6 +106,9 @@ internal readonly unsafe struct Lanes256 : ILanes<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256<float> Sin, Vector256<float> Cos) SinCos(Vector256<float> a) => Vector256.SinCos(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> a) => Vector256.Sum(a);
 }
 
 /// <summary>Plain floats, for CPUs without either vector width (and as the reference the vector paths are tested against).</summary>
@@ -133,4 +142,7 @@ internal readonly unsafe struct LanesScalar : ILanes<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (float Sin, float Cos) SinCos(float a) => MathF.SinCos(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(float a) => a;
 }

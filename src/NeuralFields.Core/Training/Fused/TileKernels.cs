@@ -147,6 +147,33 @@ internal static unsafe class TileKernels<TLanes, TVector> where TLanes : struct,
         block[0] = s0; block[1] = s1; block[2] = s2; block[3] = s3;
     }
 
+    /// <summary>The widest output layer <see cref="NarrowOutputs"/> computes.</summary>
+    public const int NarrowWidth = 4;
+
+    /// <summary>
+    /// An output layer of at most <see cref="NarrowWidth"/> units as dot products along the inputs (a padded 16-wide
+    /// product would spend 16 broadcasts per input on a column or three): c[r, j] = Σ_k x[r, k]·w[j, k] + bias[j], the
+    /// padding columns of c set to zero. <paramref name="depth"/> is a multiple of the register width.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void NarrowOutputs(float* x, int xStride, float* w, int wStride, int depth, float* bias, int outputs, float* c, int cStride, int rows)
+    {
+        int v = TLanes.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            float* xr = x + (long)r * xStride, cr = c + (long)r * cStride;
+            new Span<float>(cr, cStride).Clear();
+            for (int j = 0; j < outputs; j++)
+            {
+                float* wj = w + (long)j * wStride;
+                TVector s = default;
+                for (int k = 0; k < depth; k += v)
+                    s = TLanes.MultiplyAdd(TLanes.Load(xr + k), TLanes.Load(wj + k), s);
+                cr[j] = TLanes.Sum(s) + bias[j];
+            }
+        }
+    }
+
     /// <summary>
     /// Weight and bias gradients of one layer over a tile: w[o, i] += Σ_r g[r, o]·x[r, i] and bias[o] += Σ_r g[r, o],
     /// with <paramref name="outputs"/> a multiple of 4 and <paramref name="inputs"/> of the register width (bias: the
