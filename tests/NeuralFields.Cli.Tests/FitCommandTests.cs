@@ -39,6 +39,7 @@ public sealed class FitCommandTests : IDisposable
         foreach (var key in new[] { "psnr", "ssim", "steps", "seconds", "samples_per_second", "parameters" })
             Assert.True(root.TryGetProperty(key, out _), $"metrics.json lacks {key}");
         Assert.Equal(30, root.GetProperty("steps").GetInt32());
+        Assert.Equal("torch", root.GetProperty("training_step").GetString());   // positional encoding: the fused step has none
         Assert.InRange(root.GetProperty("psnr").GetDouble(), 10, 99);
 
         var reconstruction = ImageFile.Load(Path.Combine(outDir, "reconstruction.png"));

@@ -2,6 +2,7 @@ using NeuralFields.Benchmarks;
 
 // nf-bench training [IMAGE] [--presets a,b] [--steps N]: training throughput of each preset against the machine's matmul peak.
 // nf-bench hashgrid [IMAGE]: hash-grid step time (native vs TorchSharp) and time to 30 dB against SIREN.
+// nf-bench fused [IMAGE...] [--crop 256,0] [--seconds S]: the fused CPU step against TorchSharp and the plain grid; SIREN against the matmul peak; time to 30/40 dB.
 // nf-bench kernels [RESULTS.json]: encoded coordinates/s and rendered pixels/s per backend (TorchSharp, C#, ILGPU CPU, CUDA).
 // nf-bench lossless IMAGE... [--crop 64,128]: steps and seconds until a bit-plane model decodes every sample exactly.
 // nf-bench codec IMAGE... [--crop 256]: rate-distortion of neural files against JPEG at matched bpp; lossless against PNG.
@@ -14,6 +15,7 @@ return arguments.Command switch
 {
     "training" => TrainingBenchmark.Run(arguments),
     "hashgrid" => HashGridBenchmark.Run(arguments),
+    "fused" => FusedBenchmark.Run(arguments),
     "kernels" => KernelBenchmark.Run(arguments),
     "lossless" => LosslessBenchmark.Run(arguments),
     "codec" => CodecBenchmark.Run(arguments),
