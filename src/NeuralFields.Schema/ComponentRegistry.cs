@@ -35,6 +35,7 @@ public static class ComponentRegistry
         [typeof(NetworkConfig)] = "network",
         [typeof(HeadConfig)] = "head",
         [typeof(ScheduleConfig)] = "schedule",
+        [typeof(EntropyModelConfig)] = "entropy",
     };
 
     static ComponentRegistry()
@@ -57,6 +58,9 @@ public static class ComponentRegistry
             Kernels, Without(Backend.Decoder, NotInFiles));
         Add<EncodingConfig, HashGridConfig>("hashgrid", "multiresolution hash encoding (instant-ngp)", () => new HashGridConfig { NLevels = 4, Log2HashmapSize = 8, BaseResolution = 4 }, Kernels, Decoder);
 
+        Add<EncodingConfig, LatentGridConfig>("latent_grid", "multi-resolution latent grids with an entropy model (Cool-chic)", () => new LatentGridConfig { Resolution = [7, 6], Levels = 3, Entropy = new ArmConfig { Context = 4, Width = 4, HiddenLayers = 1 } },
+            Without(Backend.Kernels, NoKernelState), Decoder);
+
         Add<ActivationConfig, ReluActivationConfig>("relu", "ReLU", () => new ReluActivationConfig(), Kernels, Decoder);
         Add<ActivationConfig, SineActivationConfig>("sine", "SIREN sine with SIREN initialisation", () => new SineActivationConfig(), Kernels, Decoder);
         Add<ActivationConfig, SpderActivationConfig>("spder", "SPDER damped sine with SIREN initialisation", () => new SpderActivationConfig(), Kernels, Without(Backend.Decoder, NotInFiles));
@@ -71,6 +75,8 @@ public static class ComponentRegistry
         Add<HeadConfig, BitPlaneHeadConfig>("bitplane", "bit planes, one logit per bit per channel (lossless)", () => new BitPlaneHeadConfig(), Without(Backend.Kernels, PlainHeads), Decoder);
         Add<HeadConfig, BitPlaneCoordinateHeadConfig>("bitplane_coordinate", "bit planes with the bit index as an input coordinate (lossless)", () => new BitPlaneCoordinateHeadConfig(),
             Without(Backend.Kernels, PlainHeads), Decoder);
+
+        Add<EntropyModelConfig, ArmConfig>("arm", "auto-regressive Laplace model over causal neighbours (fixed point in the decoder)", () => new ArmConfig(), Decoder);
 
         Add<ScheduleConfig, ConstantScheduleConfig>("constant", "constant learning rate", () => new ConstantScheduleConfig());
         Add<ScheduleConfig, StepScheduleConfig>("step", "step decay", () => new StepScheduleConfig { Every = 100 });
