@@ -152,7 +152,8 @@ internal sealed class HashGridEncoder : FeatureEncoder
 
 /// <summary>
 /// Latent grids: per level, gain · the bilinear interpolation of the level's grid at the query (docs/format.md §9.1),
-/// lower x corner first, the two rows blended last. The grids of a file hold integers / gain, so gain · value is the integer.
+/// lower x corner first, the two rows blended last. Level values are round(gain · stored value), as the TorchSharp model
+/// rounds them when it renders; a file's grids hold integers / gain, so this is the integer itself.
 /// </summary>
 [Computes(typeof(LatentGridConfig))]
 internal sealed class LatentGridEncoder : FeatureEncoder
@@ -167,7 +168,7 @@ internal sealed class LatentGridEncoder : FeatureEncoder
         _levels = Enumerable.Range(0, config.Levels).Select(l =>
         {
             var stored = tensors[FieldLayout.Encoding(LatentGridConfig.LatentName(l))];
-            return stored.Select(v => v * config.Gain).ToArray();
+            return stored.Select(v => MathF.Round(v * config.Gain, MidpointRounding.ToEven)).ToArray();   // a file's values are integers / gain already
         }).ToArray();
     }
 

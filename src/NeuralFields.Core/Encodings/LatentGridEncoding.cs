@@ -72,13 +72,13 @@ public sealed class LatentGridEncoding : Encoding
     {
         if (_stepGrids is not null) return _stepGrids;
         var grids = latents.Select(p => Quantize(p * _config.Gain)).ToList();
-        if (_inStep && training) _stepGrids = grids;
+        if (_inStep && training && is_grad_enabled()) _stepGrids = grids;
         return grids;
     }
 
     private Tensor Quantize(Tensor values)
     {
-        if (!training) return values.round();
+        if (!training || !is_grad_enabled()) return values.round();   // evaluation and Predict (no gradients) see the file's integers
         if (Rounding == LatentRounding.Noise) return values + rand_like(values) - 0.5;
         return values + (values.round() - values).detach();
     }
