@@ -42,6 +42,8 @@ public sealed record LatentGridConfig : EncodingConfig
 
     public override int OutputDims(int inputDims) => Levels;
 
+    public override EncodingConfig ForSignal(IReadOnlyList<int> dimensions) => Resolution.Length == 0 ? For(dimensions) : this;
+
     /// <summary>The same grids sized for a signal of these dimensions (slowest axis first).</summary>
     public LatentGridConfig For(IReadOnlyList<int> dimensions) => this with { Resolution = dimensions.Reverse().ToArray() };
 
