@@ -72,7 +72,7 @@ internal static class CompressCommand
             {
                 // Lossy images default to the latent-grid codec; lossless ones keep the coordinate network (COIN) and its residual.
                 var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid));
-                LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), Core.Models.Presets.Load(LatentCommand.DefaultPreset), rate,
+                LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), null, rate,
                     parse.GetValue(steps), parse.GetValue(seed), load1, cancel);
                 return 0;
             }

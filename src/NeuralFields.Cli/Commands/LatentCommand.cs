@@ -34,12 +34,17 @@ internal static class LatentCommand
         }
     }
 
-    public static void CompressOne(string source, string target, FieldConfig config, RateChoice rate, int? steps, long seed, LoadOptions load, CancellationToken cancel)
+    /// <summary>Images below this many pixels get <c>latent-fast</c> by default: its networks cost about half the bytes.</summary>
+    public const long SmallImagePixels = 128 * 128;
+
+    /// <param name="config">The model; null picks <see cref="DefaultPreset"/>, or <c>latent-fast</c> for small images.</param>
+    public static void CompressOne(string source, string target, FieldConfig? config, RateChoice rate, int? steps, long seed, LoadOptions load, CancellationToken cancel)
     {
         if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
         var modality = ModalityRegistry.ForSource(source);
         if (modality.Name != "image") throw new NeuralFieldsException($"{source}: the latent-grid codec compresses images; use a coordinate preset (e.g. --preset {modality.DefaultPreset}) for {modality.Name}");
         var signal = modality.Load(source, load);
+        config ??= Core.Models.Presets.Load(signal.Info.SampleCount < SmallImagePixels ? "latent-fast" : DefaultPreset);
         var options = new LatentOptions(config) { Lambda = rate.ResolveLambda(), Steps = steps, TimeBudget = rate.Time, Seed = seed };
         options.Validate();
         Torch.EnsureLoaded();
