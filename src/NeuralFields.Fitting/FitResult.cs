@@ -66,7 +66,10 @@ public sealed class FitResult : IDisposable
 
     /// <summary>One line: what was measured, steps, time and size.</summary>
     public string Summary => string.Create(CultureInfo.InvariantCulture,
-        $"{Source.Label}: {Reconstruction.Summary}, {Steps} steps in {Seconds:F1} s ({SamplesPerSecond:N0} samples/s, {Parameters:N0} parameters)");
+        $"{Source.Label}: {Reconstruction.Summary}, {Steps} steps in {Seconds:F1} s ({SamplesPerSecond:N0} samples/s, {Parameters:N0} parameters, {TrainingStep} step)");
+
+    /// <summary>"fused" or "torch": which training step computed the gradients (training.implementation resolved).</summary>
+    public string TrainingStep => _training.Trainer.StepImplementation;
 
     /// <summary>The exactness verdict of a lossless or bit-plane run ("lossless: every sample decodes exactly, ..."), else null.</summary>
     public string? ExactnessLine
@@ -97,6 +100,7 @@ public sealed class FitResult : IDisposable
             ["steps"] = Steps,
             ["seconds"] = Math.Round(Seconds, 3),
             ["samples_per_second"] = Math.Round(SamplesPerSecond),
+            ["training_step"] = TrainingStep,
             ["parameters"] = Parameters,
             ["reached_target"] = ReachedTarget,
         };

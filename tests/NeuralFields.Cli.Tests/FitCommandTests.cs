@@ -39,6 +39,7 @@ public sealed class FitCommandTests : IDisposable
         foreach (var key in new[] { "psnr", "ssim", "steps", "seconds", "samples_per_second", "parameters" })
             Assert.True(root.TryGetProperty(key, out _), $"metrics.json lacks {key}");
         Assert.Equal(30, root.GetProperty("steps").GetInt32());
+        Assert.Equal("torch", root.GetProperty("training_step").GetString());   // positional encoding: the fused step has none
         Assert.InRange(root.GetProperty("psnr").GetDouble(), 10, 99);
 
         var reconstruction = ImageFile.Load(Path.Combine(outDir, "reconstruction.png"));
@@ -118,9 +119,9 @@ public sealed class FitCommandTests : IDisposable
     {
         var help = Nf.Run("fit", "--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var option in new[] { "--preset", "--config", "--steps", "--target-psnr", "--seed", "--out", "--resume", "--alpha", "--max-pixels" })
+        foreach (var option in new[] { "--preset", "--config", "--steps", "--target-psnr", "--seed", "--out", "--resume", "--alpha", "--max-pixels", "--memory", "--time" })
             Assert.Contains(option, help.Out);
         Assert.Contains("[default: 0]", help.Out);
-        Assert.Contains("[default: siren]", help.Out);
+        Assert.Contains("[default: images:", help.Out);
     }
 }

@@ -1,12 +1,18 @@
 namespace NeuralFields.Benchmarks;
 
 /// <summary>The few options the benchmarks take: a command, input files, presets, steps and crop sizes.</summary>
-internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, string[] Presets, int? StepsGiven, int[] Crops)
+internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, string[] Presets, int? StepsGiven, int[] Crops, double? Seconds = null)
 {
     /// <summary>The first input, for the benchmarks that take one.</summary>
     public string? Input => Inputs.Count > 0 ? Inputs[0] : null;
 
     public int Steps => StepsGiven ?? 5;
+
+    /// <summary>Rate-distortion trade-offs for the latent-grid codec (nf-bench latent).</summary>
+    public double[] Lambdas { get; init; } = [];
+
+    /// <summary>Folder a benchmark writes its plot and results into.</summary>
+    public string Out { get; init; } = ".";
 
     public static Arguments Parse(string[] args)
     {
@@ -15,17 +21,23 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
         string[] presets = [];
         int? steps = null;
         int[] crops = [];
+        double? seconds = null;
+        double[] lambdas = [];
+        string output = ".";
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--presets": presets = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--steps": steps = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--crop": crops = args[++i].Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--lambdas": lambdas = args[++i].Split(',').Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--out": output = args[++i]; break;
                 default: inputs.Add(args[i]); break;
             }
         }
-        return new Arguments(command, inputs, presets, steps, crops);
+        return new Arguments(command, inputs, presets, steps, crops, seconds) { Lambdas = lambdas, Out = output };
     }
 
     public static int Usage()
@@ -33,9 +45,11 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
         Console.Error.WriteLine("""
             usage: nf-bench training [IMAGE] [--presets a,b,...] [--steps N]
                    nf-bench hashgrid [IMAGE...] [--crop N] [--steps N]
+                   nf-bench fused [IMAGE...] [--crop 256,0] [--steps N] [--seconds S]
                    nf-bench kernels [RESULTS.json]
                    nf-bench lossless IMAGE... [--crop 64,128] [--presets lossless] [--steps N]
                    nf-bench codec IMAGE... [--crop 256] [--steps N]
+                   nf-bench latent IMAGE... [--crop N] [--steps N] [--presets latent] [--lambdas 3e-3,1e-3,...] [--out DIR]
             """);
         return 2;
     }

@@ -32,6 +32,7 @@ internal static class KernelBenchmark
         public double PerSecond => Items / Seconds;
     }
 
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly List<Row> Rows = [];
 
     /// <summary>Where the rows go, rewritten after each one so an interrupted run keeps what it measured.</summary>
@@ -175,7 +176,7 @@ internal static class KernelBenchmark
             {
                 ["workload"] = r.Workload, ["backend"] = r.Backend, ["items"] = r.Items, ["seconds"] = Finite(r.Seconds, 9),
                 ["per_second"] = Finite(r.PerSecond, 1), ["unit"] = r.Unit,
-            }).ToArray()).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }).ToArray()).ToJsonString(Indented));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload,-36} {backend,-42} {row.PerSecond,12:E2} {unit}/s"));
     }
 }

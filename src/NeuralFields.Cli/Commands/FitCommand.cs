@@ -23,7 +23,8 @@ internal static class FitCommand
         var field = new Option<FieldKind>("--field") { Description = "Meshes: the field to fit, sdf or occupancy", DefaultValueFactory = _ => FieldKind.Sdf };
         var samples = new Option<int>("--samples") { Description = "Meshes: training points (half near the surface, half uniform)", DefaultValueFactory = _ => 200_000 };
         var resolution = new Option<int>("--resolution") { Description = "Meshes: grid for the extracted surface.ply (IoU on min(R, 64)^3; preview 4R pixels)", DefaultValueFactory = _ => 128 };
-        var preset = CommonOptions.Preset();
+        var preset = CommonOptions.Preset(
+            "images: a hash grid sized to the image and the memory budget (printed as 'model: ...'); WAV: audio-siren; meshes: sdf-hashgrid or occupancy-hashgrid; volumes: siren");
         var config = CommonOptions.Config();
         var steps = CommonOptions.Steps();
         var target = new Option<double?>("--target-psnr") { Description = "Stop as soon as the full-image PSNR reaches this many dB [default: none]" };

@@ -38,7 +38,7 @@ public static class FileCompression
         if (options.Lossless && !signal.Exact)
             throw new NeuralFieldsException($"{source}: --lossless needs integer samples of at most 16 bits; this file is {signal.Description}");
         Core.Runtime.Torch.EnsureLoaded();
-        var result = FieldCompressor.Compress(signal.Info, signal.Samples, options, observer, cancel, signal.Attributes);
+        var result = FieldCompressor.Compress(signal.Info, signal.Samples, options, signal.Attributes, observer, cancel);
         // A shape file is only useful when its field has a surface to extract: verify before writing.
         var surface = modality is ShapeModality ? ShapeModality.Surface(result.Decoded) : null;
         AtomicFile.Write(target, stream => stream.Write(result.File));

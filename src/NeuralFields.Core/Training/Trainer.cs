@@ -53,8 +53,11 @@ public sealed class Trainer : IDisposable
         _seed = seed;
         var scale = _options.LearningRateScale ?? model.LearningRateScale;
         _adam = new Adam(model.named_parameters().Select(p => (p.parameter, scale(p.name))), _config.Beta1, _config.Beta2, _config.Epsilon);
-        _step = TrainingSteps.Create(model, _adam, _options.LossTerms);
+        _step = TrainingSteps.Create(model, _adam, _options.LossTerms, _config.ImplementationOrDefault);
     }
+
+    /// <summary>"fused" or "torch": the training step this trainer runs (training.implementation resolved for the model).</summary>
+    public string StepImplementation => _step is FusedTrainingStep ? "fused" : "torch";
 
     public FieldModel Model => _model;
 
@@ -89,7 +92,9 @@ public sealed class Trainer : IDisposable
         double Now() => secondsAtStart + clock.Elapsed.TotalSeconds;
         long n = _samples.Count;
         long batch = _config.BatchSize == 0 || _config.BatchSize >= n ? n : _config.BatchSize;
-        var schedule = new EvaluationSchedule(_config.EvalEvery, batch == n, _model.Head.LossIsMse, run);
+        // With extra loss terms (a codec's rate) the loss is no longer the MSE, so PSNR is measured on the outputs.
+        bool lossIsMse = _model.Head.LossIsMse && _options.LossTerms.Count == 0;
+        var schedule = new EvaluationSchedule(_config.EvalEvery, batch == n, lossIsMse, run);
         // Bits are checked for bit-plane heads, and for any head (its values rounded) in a lossless run.
         var bits = run.UntilLossless || _model.Head is BitPlaneHead ? Bits() : null;
         // A full-batch run takes every pair once; mini-batches are gathered per step.
@@ -124,7 +129,7 @@ public sealed class Trainer : IDisposable
                     foreach (var hook in _options.Hooks) hook.AfterCompute(step, loss);
                     if (bitsFromOutputs)
                         exact = bits!.Check(result.Outputs, y, step, Now(), confirm: run.UntilLossless);
-                    if (result.Outputs is not null && !_model.Head.LossIsMse && (psnrFromOutputs || exact))
+                    if (result.Outputs is not null && !lossIsMse && (psnrFromOutputs || exact))
                         (psnr, psnrMeasuredAt) = (ValuePsnr(result.Outputs, y), step + 1);
                 }
                 if (exact && run.UntilLossless)
@@ -141,7 +146,7 @@ public sealed class Trainer : IDisposable
                 int done = CompletedSteps;
                 bool evaluate = schedule.EvaluatesAfter(done, last: run.Exhausted(done, Now()));
                 bool subset = false;
-                if (schedule.FullBatch && _model.Head.LossIsMse)
+                if (schedule.FullBatch && lossIsMse)
                     (psnr, psnrMeasuredAt) = (Metrics.Psnr.FromMse(loss), done);   // the loss of this step's weights before the update: free and exact
                 else if (evaluate && !schedule.FullBatch)
                     (psnr, psnrMeasuredAt, subset) = MiniBatchPsnr(run, done, last: run.Exhausted(done, Now()));
@@ -164,7 +169,7 @@ public sealed class Trainer : IDisposable
             if (!reached && !cancel.IsCancellationRequested)
             {
                 // The run's last weights are measured once more where the loop could not know it was the last step.
-                if (psnrMeasuredAt != CompletedSteps && !(schedule.FullBatch && _model.Head.LossIsMse) && CompletedSteps > 0)
+                if (psnrMeasuredAt != CompletedSteps && !(schedule.FullBatch && lossIsMse) && CompletedSteps > 0)
                 {
                     psnr = Evaluate();
                     if (_curve.Count > 0 && _curve[^1].Step == CompletedSteps) _curve[^1] = new CurvePoint(CompletedSteps, psnr, _curve[^1].Seconds);
@@ -188,7 +193,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Full-signal PSNR of the current weights (values in [0,1]), chunk by chunk.</summary>
     public double Evaluate()
     {
-        double psnr = SignalPsnr.Of(_model, _samples);
+        double psnr = SignalPsnr.Of(_model, _samples, predict: Predictor);
         _model.train();
         return psnr;
     }
@@ -206,7 +211,7 @@ public sealed class Trainer : IDisposable
         _subset ??= SubsetIndices(n).DetachFromDisposeScope();
         using var scope = NewDisposeScope();
         var (x, y) = _samples.Gather(_subset);
-        double estimate = SignalPsnr.Of(_model, x, y);
+        double estimate = SignalPsnr.Of(_model, x, y, predict: Predictor);
         _model.train();
         if (run.TargetPsnr is double target && estimate >= target)
             return (Evaluate(), done, false);
@@ -218,6 +223,12 @@ public sealed class Trainer : IDisposable
         using var generator = new Generator(unchecked((ulong)(_seed * 1_000_003 + 104_729)));
         return randperm(n, generator: generator).narrow(0, 0, EvaluationSchedule.SubsetSize).sort().Values;
     }
+
+    /// <summary>
+    /// The fused step's own forward pass for PSNR measurements when it trains (faster, and what it trains); bit checks
+    /// keep <see cref="FieldModel.Predict"/>, the values a render or a decoder gives, since exactness is judged on them.
+    /// </summary>
+    private Func<Tensor, Tensor>? Predictor => _step is FusedTrainingStep fused ? fused.Predict : null;
 
     private BitTracker Bits()
     {
