@@ -81,6 +81,12 @@ public sealed class FitCommandTests : IDisposable
         { "--steps expects a whole number, got 'many'", ["fit", "{img}", "--steps", "many", "--out", "{dir}/out"] },
         { "Unrecognized command or argument '--stepz'", ["fit", "{img}", "--stepz", "5", "--out", "{dir}/out"] },
         { "Required argument missing", ["fit", "--out", "{dir}/out"] },
+        // An output never replaces an input, and is checked before any work (issue 13 items 7, 13).
+        { "would replace the source", ["compress", "{img}", "-o", "{img}", "--steps", "1"] },
+        { "would replace the source", ["render", "{img}", "-o", "{img}"] },
+        { "would replace the source", ["superres", "{img}", "--scale", "2", "-o", "{img}", "--steps", "1"] },
+        { "is a file; the output must be a folder", ["fit", "{img}", "--out", "{img}", "--steps", "1"] },
+        { "is a folder; give the output a file name", ["compress", "{img}", "-o", "{dir}", "--steps", "1"] },
     };
 
     [Theory]
