@@ -26,6 +26,13 @@ public sealed class FitResult : IDisposable
         ConfigName = options.Resume is null ? options.ConfigName : $"resumed ({options.ConfigName})";
     }
 
+    /// <summary>Every name a run folder may receive, whatever the modality (for checks before a run).</summary>
+    public static IReadOnlySet<string> FileNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "model.ckpt", "metrics.json", "curve.png", "bitplanes.png", "reconstruction.png", "reconstruction.wav", "waveform.png",
+        "reconstruction.raw", "reconstruction.json", "slice.png", "surface.ply", "preview.png",
+    };
+
     public FitSource Source { get; }
 
     public FieldModel Model => _training.Model;
@@ -129,19 +136,23 @@ public sealed class FitResult : IDisposable
     /// <summary>
     /// Writes the run into <paramref name="folder"/>: the modality's reconstruction and pictures, metrics.json,
     /// curve.png (bitplanes.png for bit-plane runs) and model.ckpt. All or nothing: files are staged beside the
-    /// folder and moved in only when every one was written.
+    /// folder and moved in only when every one was written, and refused when one would replace the source
+    /// (<c>fit run/reconstruction.png --out run</c>). <paramref name="cancel"/> stops it between files, leaving nothing.
     /// </summary>
-    public void Save(string folder)
+    public void Save(string folder, CancellationToken cancel = default)
     {
         using var staging = new StagingDirectory(folder);
         Reconstruction.Save(staging, this);
+        cancel.ThrowIfCancellationRequested();
         SaveCheckpoint(staging.PathOf("model.ckpt"));
         AtomicFile.WriteAllText(staging.PathOf("metrics.json"), Metrics().ToJsonString(ConfigJson.Options));
+        cancel.ThrowIfCancellationRequested();
         Plots.Lines(staging.PathOf("curve.png"), $"{Source.Label}: {ConfigName}", "step", Reconstruction.CurveLabel,
             [new Plots.Series(ConfigName, Curve.Select(c => (double)c.Step).ToArray(), Curve.Select(c => c.Psnr).ToArray())]);
         if (BitErrors.Count > 0)
             Plots.BitPlanes(staging.PathOf("bitplanes.png"), $"{Source.Label}: bit error rate per plane ({ConfigName})", BitErrors, Model.Signal.BitDepth);
-        staging.Commit();
+        cancel.ThrowIfCancellationRequested();
+        staging.Commit(Source.Inputs);
     }
 
     public void Dispose() => _training.Dispose();

@@ -35,6 +35,7 @@ public static class ComponentRegistry
         [typeof(NetworkConfig)] = "network",
         [typeof(HeadConfig)] = "head",
         [typeof(ScheduleConfig)] = "schedule",
+        [typeof(EntropyModelConfig)] = "entropy",
     };
 
     static ComponentRegistry()
@@ -62,6 +63,9 @@ public static class ComponentRegistry
             Kernels, Without(Backend.Decoder, NotInFiles), stepEncoding);
         Add<EncodingConfig, HashGridConfig>("hashgrid", "multiresolution hash encoding (instant-ngp)", () => new HashGridConfig { NLevels = 4, Log2HashmapSize = 8, BaseResolution = 4 }, Kernels, Decoder, FusedStep);
 
+        Add<EncodingConfig, LatentGridConfig>("latent_grid", "multi-resolution latent grids with an entropy model (Cool-chic)", () => new LatentGridConfig { Resolution = [7, 6], Levels = 3, Entropy = new ArmConfig { Context = 4, Width = 4, HiddenLayers = 1 } },
+            Without(Backend.Kernels, NoKernelState), Decoder, stepEncoding);
+
         Add<ActivationConfig, ReluActivationConfig>("relu", "ReLU", () => new ReluActivationConfig(), Kernels, Decoder, FusedStep);
         Add<ActivationConfig, SineActivationConfig>("sine", "SIREN sine with SIREN initialisation", () => new SineActivationConfig(), Kernels, Decoder, FusedStep);
         Add<ActivationConfig, SpderActivationConfig>("spder", "SPDER damped sine with SIREN initialisation", () => new SpderActivationConfig(), Kernels, Without(Backend.Decoder, NotInFiles), Without(Backend.FusedStep, StepActivations));
@@ -76,6 +80,8 @@ public static class ComponentRegistry
         Add<HeadConfig, BitPlaneHeadConfig>("bitplane", "bit planes, one logit per bit per channel (lossless)", () => new BitPlaneHeadConfig(), Without(Backend.Kernels, PlainHeads), Decoder, FusedStep);
         Add<HeadConfig, BitPlaneCoordinateHeadConfig>("bitplane_coordinate", "bit planes with the bit index as an input coordinate (lossless)", () => new BitPlaneCoordinateHeadConfig(),
             Without(Backend.Kernels, PlainHeads), Decoder, Without(Backend.FusedStep, StepHeads));
+
+        Add<EntropyModelConfig, ArmConfig>("arm", "auto-regressive Laplace model over causal neighbours (fixed point in the decoder)", () => new ArmConfig(), Decoder);
 
         Add<ScheduleConfig, ConstantScheduleConfig>("constant", "constant learning rate", () => new ConstantScheduleConfig());
         Add<ScheduleConfig, StepScheduleConfig>("step", "step decay", () => new StepScheduleConfig { Every = 100 });

@@ -19,8 +19,9 @@ public sealed record FieldLayout(int InputDims, int EncodedDims, int OutputsPerQ
         int inputDims = signal.CoordinateDims + head.ExtraCoordinates();
         int queries = head.QueriesPerSample(signal.BitDepth);
         int outputs = head.RawOutputs(signal.Channels, signal.BitDepth) / queries;
-        int encoded = config.Encoding.OutputDims(inputDims);
-        var tensors = config.Encoding.Tensors(inputDims).Select(t => t.Prefixed(EncodingPrefix))
+        var encoding = config.Encoding.ForSignal(signal.Dimensions);
+        int encoded = encoding.OutputDims(inputDims);
+        var tensors = encoding.Tensors(inputDims).Select(t => t.Prefixed(EncodingPrefix))
             .Concat(config.Network.Tensors(encoded, outputs).Select(t => t.Prefixed(NetworkPrefix)))
             .ToList();
         return new FieldLayout(inputDims, encoded, outputs, queries, tensors);

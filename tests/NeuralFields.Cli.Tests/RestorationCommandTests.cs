@@ -9,16 +9,8 @@ public sealed class RestorationCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>A smooth colour pattern: something a small field fits in a few hundred steps.</summary>
-    internal static ImageSignal Smooth(int width, int height, int channels = 3, double phase = 0)
-    {
-        var samples = new ushort[width * height * channels];
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++)
-                for (int c = 0; c < channels; c++)
-                    samples[(y * width + x) * channels + c] = (ushort)Math.Round(255 * (0.5 + 0.4 * Math.Sin(0.35 * x + 0.25 * y + 1.3 * c + phase)));
-        return new ImageSignal(width, height, channels, 8, samples);
-    }
+    /// <summary>Any small image: these inputs are refused before anything is fitted.</summary>
+    private static ImageSignal Gray8x8() => new(8, 8, 3, 8, Enumerable.Range(0, 192).Select(i => (ushort)(i % 256)).ToArray());
 
     private string Save(string name, ImageSignal image)
     {
@@ -50,12 +42,12 @@ public sealed class RestorationCommandTests : IDisposable
     [MemberData(nameof(BadInputs))]
     public void Bad_input_gives_one_error_line_exit_2_and_writes_nothing(string expected, string[] args)
     {
-        var image = Save("small.png", Smooth(8, 8));
+        var image = Save("small.png", Gray8x8());
         Save("mask4.png", new PixelMask(4, 4, Enumerable.Repeat(true, 16).ToArray()).ToImage());
         Save("black.png", new PixelMask(8, 8, new bool[64]).ToImage());
         Directory.CreateDirectory(Path.Combine(_folder, "empty"));
         Directory.CreateDirectory(Path.Combine(_folder, "imgs"));
-        ImageFile.SavePng(Path.Combine(_folder, "imgs", "a.png"), Smooth(8, 8));
+        ImageFile.SavePng(Path.Combine(_folder, "imgs", "a.png"), Gray8x8());
         var resolved = args.Select(a => a.Replace("{dir}", _folder).Replace("{img}", image)).ToArray();
 
         var result = Nf.Run(resolved);

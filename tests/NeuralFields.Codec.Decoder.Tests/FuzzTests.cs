@@ -23,6 +23,7 @@ public class FuzzTests
             TestFiles.Small(lossless: true),
             TestFiles.Small(lossless: false),
             TestFiles.File(gridConfig, gridSignal, TestFiles.Tensors(gridConfig, gridSignal), TestFiles.Samples(gridSignal)),
+            LatentFile(),
         };
         var random = new PortableRandom(99);
         var clock = Stopwatch.StartNew();
@@ -66,6 +67,12 @@ public class FuzzTests
         Assert.True(cases > 500, $"only {cases} cases ran");
     }
 
+    private static byte[] LatentFile()
+    {
+        var (config, signal, tensors) = TestFiles.Latent(9, 7);
+        return NeuralFileWriter.Write(signal, config, tensors);
+    }
+
     /// <summary>
     /// A tiny file may rightly declare a huge grid (a field renders at any size), so what bounds memory is
     /// the reader's limit on declared points; here it is small, and a damaged dimension meets it.
@@ -86,7 +93,7 @@ public class FuzzTests
     }
 
     /// <summary>Recomputes both CRCs where the lengths still make sense, so damage gets past them.</summary>
-    private static void RepairChecksums(byte[] bytes)
+    internal static void RepairChecksums(byte[] bytes)
     {
         if (bytes.Length < NeuralFileFormat.PreambleBytes) return;
         long headerLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12));

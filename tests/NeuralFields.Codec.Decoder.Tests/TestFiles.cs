@@ -63,4 +63,38 @@ internal static class TestFiles
         var signal = Image(6, 5);
         return File(config, signal, Tensors(config, signal), lossless ? Samples(signal) : null);
     }
+
+    /// <summary>
+    /// A latent-grid file (format 3) without training: latents drawn around 0 with a few far out (to reach the
+    /// escape code), ARM weights on 2^−6 and synthesis weights on 2^−7 steps.
+    /// </summary>
+    public static (FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) Latent(int width, int height, ulong seed = 5, int channels = 3)
+    {
+        var config = new FieldConfig
+        {
+            Encoding = new LatentGridConfig { Resolution = [width, height], Levels = 3, Entropy = new ArmConfig { Context = 6, Width = 8, HiddenLayers = 2 } },
+            Network = new MlpConfig { HiddenLayers = 1, Width = 8, Activation = new ReluActivationConfig() },
+            Head = new LinearHeadConfig(),
+        };
+        var signal = Image(width, height, channels);
+        var random = new PortableRandom(seed);
+        var tensors = new List<QuantizedTensor>();
+        foreach (var (name, shape) in ModelLayout.Tensors(config, signal))
+        {
+            bool latent = LatentGridConfig.IsLatent(name);
+            var values = new int[shape.Aggregate(1, (a, d) => a * d)];
+            for (int i = 0; i < values.Length; i++)
+            {
+                double u = random.NextDouble() * 2 - 1;
+                values[i] = latent
+                    ? (random.NextDouble() < 0.05 ? (int)Math.Round(u * 3000) : (int)Math.Round(u * u * u * 6))
+                    : (int)Math.Round(u * 60);
+            }
+            int largest = values.Max(Math.Abs), bits = 2;
+            while (QuantizedTensor.MaxLevelFor(bits) < largest) bits++;
+            float step = latent ? 1f / 16 : name.StartsWith("encoding.arm.", StringComparison.Ordinal) ? 1f / 64 : 1f / 128;
+            tensors.Add(new QuantizedTensor(name, shape, bits, QuantizationGranularity.Tensor, [step], values));
+        }
+        return (config, signal, tensors);
+    }
 }

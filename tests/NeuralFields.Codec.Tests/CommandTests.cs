@@ -39,6 +39,27 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Lossy_images_default_to_latent_grids_and_take_one_rate_option()
+    {
+        var image = WriteImage("rgb8.png", 8);
+        var compress = Nf.Run("compress", image, "-o", Path("latent.nf"), "--steps", "20", "--lambda", "1e-3");
+        Assert.True(compress.ExitCode == 0, compress.Error + compress.Out);
+        var info = Nf.Run("info", Path("latent.nf"));
+        Assert.Contains(".nf version 3", info.Out);
+        Assert.Contains("multiplications per pixel", info.Out);
+        Assert.Equal(0, Nf.Run("decompress", Path("latent.nf"), "-o", Path("latent.png")).ExitCode);
+        var decoded = ImageFile.Load(Path("latent.png"));
+        Assert.Equal((10, 7, 3, 8), (decoded.Width, decoded.Height, decoded.Channels, decoded.BitDepth));
+        foreach (var bad in new[] { new[] { "--quality", "0" }, ["--quality", "50", "--lambda", "1e-3"], ["--lambda", "-1"] })
+        {
+            var refused = Nf.Run(["compress", image, "-o", Path("bad.nf"), .. bad]);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.StartsWith("error:", refused.Error.Trim());
+            Assert.False(File.Exists(Path("bad.nf")));
+        }
+    }
+
+    [Fact]
     public void Damaged_files_get_one_error_line_exit_code_2_and_no_output()
     {
         var image = WriteImage("rgb8.png", 8);

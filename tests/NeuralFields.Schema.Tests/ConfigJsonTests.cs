@@ -48,6 +48,7 @@ public class ConfigJsonTests
         "network" => typeof(NetworkConfig),
         "head" => typeof(HeadConfig),
         "schedule" => typeof(ScheduleConfig),
+        "entropy" => typeof(EntropyModelConfig),
         _ => throw new ArgumentException(kind),
     };
 

@@ -8,6 +8,12 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
 
     public int Steps => StepsGiven ?? 5;
 
+    /// <summary>Rate-distortion trade-offs for the latent-grid codec (nf-bench latent).</summary>
+    public double[] Lambdas { get; init; } = [];
+
+    /// <summary>Folder a benchmark writes its plot and results into.</summary>
+    public string Out { get; init; } = ".";
+
     public static Arguments Parse(string[] args)
     {
         string command = args.Length > 0 ? args[0] : "";
@@ -16,6 +22,8 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
         int? steps = null;
         int[] crops = [];
         double? seconds = null;
+        double[] lambdas = [];
+        string output = ".";
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -24,10 +32,12 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
                 case "--steps": steps = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--crop": crops = args[++i].Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--lambdas": lambdas = args[++i].Split(',').Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--out": output = args[++i]; break;
                 default: inputs.Add(args[i]); break;
             }
         }
-        return new Arguments(command, inputs, presets, steps, crops, seconds);
+        return new Arguments(command, inputs, presets, steps, crops, seconds) { Lambdas = lambdas, Out = output };
     }
 
     public static int Usage()
@@ -39,6 +49,7 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
                    nf-bench kernels [RESULTS.json]
                    nf-bench lossless IMAGE... [--crop 64,128] [--presets lossless] [--steps N]
                    nf-bench codec IMAGE... [--crop 256] [--steps N]
+                   nf-bench latent IMAGE... [--crop N] [--steps N] [--presets latent] [--lambdas 3e-3,1e-3,...] [--out DIR]
             """);
         return 2;
     }

@@ -57,7 +57,7 @@ internal static class PhotoBenchmark
                 {
                     using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
                     var m = metrics.RootElement;
-                    row["psnr"] = m.GetProperty("psnr").GetDouble();
+                    row["psnr"] = JsonNode.Parse(m.GetProperty("psnr").GetRawText());   // a number, or "inf" for an exact fit
                     row["steps"] = m.GetProperty("steps").GetInt32();
                     row["training_seconds"] = m.GetProperty("seconds").GetDouble();
                     row["model"] = m.GetProperty("model").GetProperty("description").GetString();

@@ -45,9 +45,13 @@ internal static class CompressCommand
         var shard = new Option<string?>("--shard") { Description = "Folder input: process only files i with i mod N = K of the sorted list (K/N, 0 <= K < N) [default: 0/1]" };
         var alpha = CommonOptions.Alpha();
         var maxPixels = CommonOptions.MaxPixels();
+        var lambda = new Option<double?>("--lambda") { Description = "Latent-grid codec: the rate-distortion trade-off (loss = MSE + lambda * bpp); larger gives smaller files [default: from --quality]" };
+        var quality = new Option<int?>("--quality", "-q") { Description = $"Latent-grid codec: 1 (smallest) to 100 (best), lambda = 10^(-1.5 - 3 (q - 1)/99) [default: {LatentCommand.DefaultQuality}]" };
+        var bpp = new Option<double?>("--bpp") { Description = "Latent-grid codec: aim for this many bits per pixel (within 10%; trains several times to find lambda)" };
+        var time = new Option<double?>("--time") { Description = "Latent-grid codec: seconds of training per fit (the schedule follows the time when it ends before --steps)" };
         var command = new Command("compress", "Compress a signal (or a folder of them) into a neural file: a fitted, quantised, entropy-coded network")
         {
-            input, output, bits, granularity, steps, preset, config, lossless, seed, qatSteps, shard, grid, alpha, maxPixels,
+            input, output, bits, granularity, steps, preset, config, lossless, seed, qatSteps, shard, grid, alpha, maxPixels, lambda, quality, bpp, time,
         };
         command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() =>
         {
@@ -55,6 +59,24 @@ internal static class CompressCommand
             // Without --preset or --config each file gets its modality's default model (images and audio differ).
             bool modelChosen = parse.GetValue(preset) is not null || parse.GetValue(config) is not null;
             var (fieldConfig, _) = CommonOptions.ResolveConfig(parse.GetValue(preset) ?? (modelChosen ? null : ModalityRegistry.All[0].DefaultPreset), parse.GetValue(config));
+            var rate = new LatentCommand.RateChoice(parse.GetValue(lambda), parse.GetValue(quality), parse.GetValue(bpp), parse.GetValue(time));
+            if (fieldConfig.Encoding is Schema.Components.LatentGridConfig && !Directory.Exists(source))
+            {
+                var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid));
+                LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), fieldConfig, rate,
+                    parse.GetValue(steps), parse.GetValue(seed), load1, cancel);
+                return 0;
+            }
+            bool lossyImage = !modelChosen && !parse.GetValue(lossless) && !Directory.Exists(source) && ModalityRegistry.ForSource(source).Name == "image";
+            if (lossyImage)
+            {
+                // Lossy images default to the latent-grid codec; lossless ones keep the coordinate network (COIN) and its residual.
+                var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid));
+                LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), null, rate,
+                    parse.GetValue(steps), parse.GetValue(seed), load1, cancel);
+                return 0;
+            }
+            rate.RequireNone();
             var options = new CompressionOptions(fieldConfig)
             {
                 Steps = parse.GetValue(steps),
@@ -86,29 +108,13 @@ internal static class CompressCommand
     }
 
     /// <summary>Without <paramref name="modelChosen"/> the file gets its modality's default preset instead of <paramref name="options"/>' config.</summary>
-    private static CompressionResult CompressOne(string source, string target, CompressionOptions options, bool modelChosen, LoadOptions load, CancellationToken cancel)
+    private static void CompressOne(string source, string target, CompressionOptions options, bool modelChosen, LoadOptions load, CancellationToken cancel)
     {
-        if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
-        var modality = ModalityRegistry.ForSource(source);
-        var signal = modality.Load(source, load);
-        if (!modelChosen)
-        {
-            options = options with { Config = Core.Models.Presets.Load(modality.DefaultPreset) };
-            options.Validate();
-        }
-        if (options.Lossless && !signal.Exact)
-            throw new NeuralFieldsException($"{source}: --lossless needs integer samples of at most 16 bits; this file is {signal.Description}");
-        Torch.EnsureLoaded();
-        int total = options.TrainingSteps + (options.QatSteps ?? options.DefaultQatSteps);
-        var result = ConsoleProgress.Show(Path.GetFileName(source), total,
-            observer => FieldCompressor.Compress(signal.Info, signal.Samples, options, signal.Attributes, observer, cancel));
-        var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        Directory.CreateDirectory(folder);
-        AtomicFile.Write(target, stream => stream.Write(result.File));
-        Console.WriteLine(Summary(source, target, result));
-        if (modality is ShapeModality)
-            Console.WriteLine(ShapeSummary(source, result));
-        return result;
+        var result = ConsoleProgress.Show(Path.GetFileName(source), options.TrainingSteps + (options.QatSteps ?? options.DefaultQatSteps),
+            observer => FileCompression.Compress(source, target, options, modelChosen, load, observer, cancel));
+        Console.WriteLine(Summary(source, target, result.Compression));
+        if (result.Surface is { } surface)
+            Console.WriteLine(ShapeSummary(source, surface));
     }
 
     private static int CompressFolder(string folder, string outFolder, Shard shard, CompressionOptions options, bool modelChosen, LoadOptions load, CancellationToken cancel)
@@ -141,9 +147,8 @@ internal static class CompressCommand
     }
 
     /// <summary>For meshes the grid PSNR says little: how far the decoded surface lies from the source's.</summary>
-    private static string ShapeSummary(string source, CompressionResult r)
+    private static string ShapeSummary(string source, TriangleMesh surface)
     {
-        var surface = ShapeModality.Surface(r.Decoded);
         var mesh = MeshFile.Load(source);
         double chamfer = ShapeMetrics.Chamfer(mesh, surface, 20_000, 0);
         var (min, max) = mesh.Bounds();

@@ -6,6 +6,7 @@ using NeuralFields.Fitting;
 using NeuralFields.Fitting.Modalities;
 using NeuralFields.Fitting.Sources;
 using NeuralFields.Schema;
+using NeuralFields.Schema.IO;
 using NeuralFields.Signals.Mesh;
 
 namespace NeuralFields.Cli.Commands;
@@ -86,12 +87,13 @@ internal static class FitCommand
                 ConfigName = name,
             };
             var outDir = parse.GetValue(output)?.FullName ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(file.Name));
+            FieldFit.CheckOutput(source, outDir);
             var plan = FieldFit.Plan(source, fieldConfig, options);
             Console.WriteLine($"model: {name}{(plan.Config.Description is { } d ? $" ({d})" : "")}");
             foreach (var line in plan.Notes) Console.WriteLine(line);
             int total = options.Steps ?? plan.Config.Training.Steps;
             using var result = ConsoleProgress.Show(source.Label, total, observer => FieldFit.Run(source, plan.Config, options, observer, cancel));
-            result.Save(outDir);
+            result.Save(outDir, cancel);
             if (result.Reconstruction is ImageReconstruction { Rendering.Note: { } note })
                 Console.Error.WriteLine($"note: {note}");
             Console.WriteLine($"{result.Summary} -> {outDir}");

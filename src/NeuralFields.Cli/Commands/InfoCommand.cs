@@ -50,9 +50,10 @@ internal static class InfoCommand
         if (s.Modality == "audio" && h.Attributes.TryGetValue(Fitting.Modalities.AudioModality.SampleRateKey, out var rateText)
             && double.TryParse(rateText, CultureInfo.InvariantCulture, out double rate) && rate > 0)
             Line("bitrate", string.Create(CultureInfo.InvariantCulture, $"{h.FileBytes * 8.0 * rate / s.Dimensions[0] / 1000:F2} kbit/s over {s.Dimensions[0] / rate:F3} s"));
-        Line("mode", h.Residual is { } p ? $"lossless (model + residual, {p} prediction)" : "lossy");
+        Line("mode", h.Residual is { } p ? $"lossless (model + residual, {p} prediction)" : h.Latent ? "lossy, latent grids coded with their ARM" : "lossy");
         Line("rate", string.Create(CultureInfo.InvariantCulture, $"{h.BitsPerGridPoint:F4} bits per {point}, {h.BitsPerSample:F4} bits per sample"));
-        Line("parts", $"header {h.HeaderBytes + NeuralFileFormat.PreambleBytes + 8:N0} B, weights {h.WeightBytes:N0} B, residual {h.ResidualBytes:N0} B");
+        Line("parts", $"header {h.HeaderBytes + NeuralFileFormat.PreambleBytes + 8:N0} B, weights {h.WeightBytes:N0} B, {(h.Latent ? "latents" : "residual")} {h.ResidualBytes:N0} B");
+        Line("decode cost", $"{Codec.Decoder.Inference.DecodeCost.MultiplicationsPerPixel(h.Config, s):N0} multiplications per {point}");
         Line("parameters", $"{h.Parameters:N0} in {h.Tensors.Count} tensors");
         foreach (var t in h.Tensors)
             Line("", $"{t.Name} [{string.Join("x", t.Shape)}] {t.Bits}-bit, {(t.Granularity == QuantizationGranularity.Row ? "step per row" : "one step")}");

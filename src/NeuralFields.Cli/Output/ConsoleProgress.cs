@@ -56,6 +56,7 @@ internal sealed class ConsoleProgress : ITrainingObserver
         }
         string psnr = double.IsFinite(p.Psnr) ? $"{p.Psnr,6:F2} dB" : double.IsPositiveInfinity(p.Psnr) ? "   inf dB" : "   -- dB";
         string text = $"{_label}  step {p.Step}/{p.TotalSteps}  loss {p.Loss:E3}  psnr {psnr}";
+        if (p.BitsPerPoint is double rate) text += $"  rate {rate:F3} bpp";
         _bitErrors = p.BitErrorRates ?? _bitErrors;   // bits are checked every eval_every steps: show the latest
         if (_bitErrors is not null)
             text += $"  ber {_bitErrors.Average():E2} ({_bitErrors.Count(r => r == 0)}/{_bitErrors.Count} planes exact)";

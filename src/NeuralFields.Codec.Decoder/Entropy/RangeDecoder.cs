@@ -63,6 +63,29 @@ public sealed class RangeDecoder
         return bit;
     }
 
+    /// <summary>
+    /// The symbol of a static model given by its cumulative frequencies (<paramref name="cumulative"/>[0] = 0,
+    /// strictly increasing, last = 2^16): the s with cumulative[s] ≤ code / unit &lt; cumulative[s + 1].
+    /// </summary>
+    public int DecodeFrequency(ReadOnlySpan<int> cumulative)
+    {
+        uint unit = _range >> RangeEncoder.FrequencyBits;
+        uint value = _code / unit;
+        if (value >= 1u << RangeEncoder.FrequencyBits)
+            throw new NeuralFileException("the entropy-coded data is damaged (a symbol beyond its model)");
+        int low = 0, high = cumulative.Length - 2;                   // binary search for the last cumulative ≤ value
+        while (low < high)
+        {
+            int mid = (low + high + 1) >> 1;
+            if (cumulative[mid] <= (int)value) low = mid;
+            else high = mid - 1;
+        }
+        _code -= unit * (uint)cumulative[low];
+        _range = unit * (uint)(cumulative[low + 1] - cumulative[low]);
+        Normalize();
+        return low;
+    }
+
     private void Normalize()
     {
         while (_range < RangeEncoder.Top)

@@ -43,6 +43,21 @@ public sealed class RangeEncoder
         Normalize();
     }
 
+    /// <summary>
+    /// A symbol of a static multi-symbol model whose cumulative frequencies total 2^<see cref="FrequencyBits"/>:
+    /// the range is split in units of range / 2^16 (truncated), the symbol takes [cumulative, cumulative + frequency).
+    /// </summary>
+    public void EncodeFrequency(uint cumulative, uint frequency)
+    {
+        uint unit = _range >> FrequencyBits;
+        _low += (ulong)unit * cumulative;
+        _range = unit * frequency;
+        Normalize();
+    }
+
+    /// <summary>Multi-symbol models total 2^16.</summary>
+    public const int FrequencyBits = 16;
+
     /// <summary>Flushes the final state and returns the stream.</summary>
     public byte[] Finish()
     {

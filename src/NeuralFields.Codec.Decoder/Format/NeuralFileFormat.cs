@@ -11,11 +11,17 @@ public static class NeuralFileFormat
     /// <summary>"\x89NFL\r\n\x1A\n": a high-bit byte and CR LF / ^Z catch text-mode and 7-bit transfer damage, as PNG's signature does.</summary>
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'N', (byte)'F', (byte)'L', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>The newest layout this code reads and writes; version 2 added signal attributes (§2).</summary>
+    /// <summary>The layout with signal attributes (§2), written for coordinate networks that have attributes.</summary>
     public const int FormatVersion = 2;
 
     /// <summary>The layout without signal attributes; still written when a file has none, so image files stay version 1.</summary>
     public const int FirstFormatVersion = 1;
+
+    /// <summary>Latent-grid files (§9): the weight stream holds the synthesis and entropy networks, the second stream the ARM-coded latents.</summary>
+    public const int LatentFormatVersion = 3;
+
+    /// <summary>The newest layout this code reads.</summary>
+    public const int NewestFormatVersion = LatentFormatVersion;
 
     public const int DecoderVersion = 1;
 

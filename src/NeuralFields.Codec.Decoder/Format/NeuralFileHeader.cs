@@ -10,12 +10,21 @@ public sealed record TensorEntry(string Name, int[] Shape, int Bits, Quantizatio
     public long Elements => Shape.Aggregate(1L, (a, d) => a * d);
 }
 
-/// <summary>Everything before the streams: what the file holds and how to read the rest.</summary>
+/// <summary>
+/// Everything before the streams: what the file holds and how to read the rest. <see cref="ResidualBytes"/> is the
+/// length of the second stream: the residual of a lossless file, or the latents of a latent-grid file.
+/// </summary>
 public sealed record NeuralFileHeader(
     int FormatVersion, int DecoderVersion, SignalInfo Signal, FieldConfig Config, string ConfigJson,
     IReadOnlyList<TensorEntry> Tensors, ResidualPrediction? Residual, int HeaderBytes, int WeightBytes, int ResidualBytes)
 {
     public bool Lossless => Residual is not null;
+
+    /// <summary>A latent-grid file (format 3): its second stream holds the latents, not a residual.</summary>
+    public bool Latent => FormatVersion == NeuralFileFormat.LatentFormatVersion;
+
+    /// <summary>Bytes of the ARM-coded latents (format 3), 0 otherwise.</summary>
+    public int LatentBytes => Latent ? ResidualBytes : 0;
 
     /// <summary>
     /// What the modality needs to write the signal back in its source format (audio: sample rate, WAV

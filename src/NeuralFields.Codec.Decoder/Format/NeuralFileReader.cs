@@ -4,6 +4,8 @@ using NeuralFields.Codec.Decoder.Entropy;
 using NeuralFields.Codec.Decoder.Inference;
 using NeuralFields.Codec.Decoder.Quantization;
 using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+using NeuralFields.Codec.Decoder.Latent;
 
 namespace NeuralFields.Codec.Decoder;
 
@@ -53,8 +55,8 @@ public static class NeuralFileReader
             throw new NeuralFileException($"the file is truncated ({bytes.Length} bytes, shorter than the {NeuralFileFormat.PreambleBytes}-byte preamble)");
 
         int format = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
-        if (format is < NeuralFileFormat.FirstFormatVersion or > NeuralFileFormat.FormatVersion)
-            throw new NeuralFileException($"unsupported neural-file format version {format} (this decoder reads versions {NeuralFileFormat.FirstFormatVersion}-{NeuralFileFormat.FormatVersion}); a newer nf may read it");
+        if (format is < NeuralFileFormat.FirstFormatVersion or > NeuralFileFormat.NewestFormatVersion)
+            throw new NeuralFileException($"unsupported neural-file format version {format} (this decoder reads versions {NeuralFileFormat.FirstFormatVersion}-{NeuralFileFormat.NewestFormatVersion}); a newer nf may read it");
         int decoder = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10));
         if (decoder is < 1 or > NeuralFileFormat.DecoderVersion)
             throw new NeuralFileException($"the file needs decoder version {decoder}; this decoder implements version {NeuralFileFormat.DecoderVersion}");
@@ -88,9 +90,16 @@ public static class NeuralFileReader
         int at = NeuralFileFormat.PreambleBytes + header.HeaderBytes + 4;
         var values = header.Tensors.Select(t => new int[t.Elements]).ToArray();
         var weights = new RangeDecoder(bytes, at, header.WeightBytes);
-        TensorCoding.Decode(weights, header.Tensors.Zip(values, (t, v) => (QuantizedTensor.MaxLevelFor(t.Bits), v)).ToList());
+        TensorCoding.Decode(weights, header.Tensors.Zip(values, (t, v) => (QuantizedTensor.MaxLevelFor(t.Bits), v))
+            .Where((_, i) => !LatentGridConfig.IsLatent(header.Tensors[i].Name)).ToList());
         if (!weights.EndedExactly) throw new NeuralFileException("the file is damaged: the weight stream does not end where its length says");
         var tensors = header.Tensors.Zip(values, (t, v) => new QuantizedTensor(t.Name, t.Shape, t.Bits, t.Granularity, t.Steps, v)).ToList();
+        if (header.Latent)
+        {
+            // The synthesis and entropy networks came first; the ARM now gives the latents their probabilities.
+            LatentPayload.Decode(bytes, at + header.WeightBytes, header.LatentBytes, (LatentGridConfig)header.Config.Encoding.ForSignal(header.Signal.Dimensions), tensors);
+            return new NeuralFile(header, tensors, null);
+        }
 
         int[]? residual = null;
         if (header.Residual is ResidualPrediction prediction)
@@ -131,6 +140,11 @@ public static class NeuralFileReader
         var signal = new SignalInfo(modality, dims, channels, bitDepth);
         SignalRules.Require(signal, attributes);
         var config = ModelConfigText.Read(json);
+        bool latent = format == NeuralFileFormat.LatentFormatVersion;
+        if (latent != config.Encoding is LatentGridConfig)
+            throw new NeuralFileException(latent
+                ? "the file is damaged: a format-3 file whose model has no latent grids"
+                : $"the file is damaged: a latent-grid model in a format-{format} file");
         var layout = ModelLayout.Tensors(config, signal);              // refuses unsupported or oversized models before any allocation
 
         int count = r.U16();
@@ -154,7 +168,11 @@ public static class NeuralFileReader
         int residualBytes = r.Bounded(0, int.MaxValue, "the residual stream length");
         if (!r.AtEnd) throw new NeuralFileException("the file is damaged: its header is longer than its fields");
         bool lossless = (flags & NeuralFileFormat.LosslessFlag) != 0;
-        if (!lossless && (mode != 0 || residualBytes != 0))
+        if (latent && lossless)
+            throw new NeuralFileException("the file is damaged: a latent-grid file marked lossless");
+        if (latent)
+            LatentPayload.CheckSteps((LatentGridConfig)config.Encoding.ForSignal(signal.Dimensions), tensors);
+        if (!lossless && (mode != 0 || (residualBytes != 0 && !latent)))
             throw new NeuralFileException("the file is damaged: a residual in a lossy file");
         return new NeuralFileHeader(format, decoder, signal, config, json, tensors,
             lossless ? (ResidualPrediction)mode : null, span.Length, weightBytes, residualBytes) { Attributes = attributes };

@@ -6,6 +6,8 @@ using NeuralFields.Codec.Decoder.Entropy;
 using NeuralFields.Codec.Decoder.Inference;
 using NeuralFields.Codec.Decoder.Quantization;
 using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+using NeuralFields.Codec.Decoder.Latent;
 
 namespace NeuralFields.Codec.Decoder;
 
@@ -26,13 +28,20 @@ public static class NeuralFileWriter
         SignalAttributes.Require(attributes);
         if (SignalRules.Problem(signal, attributes) is string problem)
             throw new ArgumentException($"the {signal.Modality} signal and its attributes disagree: {problem}");
-        int format = attributes.Count > 0 ? NeuralFileFormat.FormatVersion : NeuralFileFormat.FirstFormatVersion;
+        bool latent = config.Encoding is LatentGridConfig;
+        int format = latent ? NeuralFileFormat.LatentFormatVersion
+            : attributes.Count > 0 ? NeuralFileFormat.FormatVersion : NeuralFileFormat.FirstFormatVersion;
         var weights = new RangeEncoder();
-        TensorCoding.Encode(weights, tensors);
+        TensorCoding.Encode(weights, tensors.Where(t => !LatentGridConfig.IsLatent(t.Name)));
         var weightStream = weights.Finish();
         ResidualPrediction? prediction = null;
         byte[] residualStream = [];
-        if (residual is not null)
+        if (latent)
+        {
+            if (residual is not null) throw new ArgumentException("latent-grid files are lossy: they take no residual");
+            residualStream = LatentPayload.Encode((LatentGridConfig)config.Encoding.ForSignal(signal.Dimensions), tensors);
+        }
+        else if (residual is not null)
         {
             if (residual.Length != signal.SampleCount * signal.Channels)
                 throw new ArgumentException("the residual must have one value per sample");

@@ -149,3 +149,52 @@ internal sealed class HashGridEncoder : FeatureEncoder
         }
     }
 }
+
+/// <summary>
+/// Latent grids: per level, gain · the bilinear interpolation of the level's grid at the query (docs/format.md §9.1),
+/// lower x corner first, the two rows blended last. Level values are round(gain · stored value), as the TorchSharp model
+/// rounds them when it renders; a file's grids hold integers / gain, so this is the integer itself.
+/// </summary>
+[Computes(typeof(LatentGridConfig))]
+internal sealed class LatentGridEncoder : FeatureEncoder
+{
+    private readonly LatentGridConfig _config;
+    private readonly float[][] _levels;
+
+    public LatentGridEncoder(LatentGridConfig config, int dims, IReadOnlyDictionary<string, float[]> tensors) : base(dims, config.OutputDims(dims))
+    {
+        config.Tensors(dims);
+        _config = config;
+        _levels = Enumerable.Range(0, config.Levels).Select(l =>
+        {
+            var stored = tensors[FieldLayout.Encoding(LatentGridConfig.LatentName(l))];
+            return stored.Select(v => MathF.Round(v * config.Gain, MidpointRounding.ToEven)).ToArray();   // a file's values are integers / gain already
+        }).ToArray();
+    }
+
+    public override void Encode(ReadOnlySpan<float> input, int q, Span<float> output)
+    {
+        for (int l = 0; l < _levels.Length; l++)
+        {
+            var shape = _config.LevelShape(l);
+            int h = shape[0], w = shape[1];
+            var grid = _levels[l];
+            for (int j = 0; j < q; j++)
+            {
+                var (x0, x1, fx) = Corners(input[j], w);
+                var (y0, y1, fy) = Corners(input[q + j], h);
+                float top = grid[y0 * w + x0] * (1 - fx) + grid[y0 * w + x1] * fx;
+                float bottom = grid[y1 * w + x0] * (1 - fx) + grid[y1 * w + x1] * fx;
+                output[l * q + j] = top * (1 - fy) + bottom * fy;
+            }
+        }
+    }
+
+    /// <summary>p = clamp(((c + 1)·0.5)·n − 0.5, 0, n − 1) in float; lower cell clamp(⌊p⌋, 0, n − 2), upper min(lower + 1, n − 1), weight p − lower.</summary>
+    private static (int Lower, int Upper, float Fraction) Corners(float coordinate, int n)
+    {
+        float position = Math.Clamp((coordinate + 1) * 0.5f * n - 0.5f, 0f, n - 1);
+        int lower = Math.Clamp((int)MathF.Floor(position), 0, Math.Max(0, n - 2));
+        return (lower, Math.Min(lower + 1, n - 1), position - lower);
+    }
+}

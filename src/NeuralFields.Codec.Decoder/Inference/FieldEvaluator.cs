@@ -34,7 +34,7 @@ public sealed class FieldEvaluator
         _head = OutputHead.Create(config.Head, signal);
         _queries = widths.QueriesPerSample;
         _bitCoordinate = widths.InputDims > signal.CoordinateDims;   // the one extra coordinate a head adds is the bit index
-        _encoder = FeatureEncoder.Create(config.Encoding, widths.InputDims, tensors);
+        _encoder = FeatureEncoder.Create(config.Encoding.ForSignal(signal.Dimensions), widths.InputDims, tensors);
         var mlp = (MlpConfig)config.Network;
         _activation = LayerActivation.Create(mlp.Activation);
         int width = _encoder.Outputs;

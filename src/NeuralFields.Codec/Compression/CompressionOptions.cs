@@ -41,5 +41,7 @@ public sealed record CompressionOptions(FieldConfig Config)
         if (Steps is < 1) throw new NeuralFieldsException($"--steps must be positive, got {Steps}");
         if (QatSteps is < 0) throw new NeuralFieldsException($"--qat-steps must not be negative, got {QatSteps}");
         Decoder.Inference.ModelLayout.RequireSupported(Config);
+        if (Config.Encoding is Schema.Components.LatentGridConfig)
+            throw new NeuralFieldsException("latent-grid models are made by the latent codec (nf compress IMAGE, one image at a time), not by the coordinate-network compressor");
     }
 }

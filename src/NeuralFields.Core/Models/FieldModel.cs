@@ -22,7 +22,7 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
         Signal = signal;
         Layout = FieldLayout.Of(config, signal);
         Head = ComponentBuilders.BuildHead(config.Head, signal.Channels, signal.BitDepth);
-        encoding = ComponentBuilders.BuildEncoding(config.Encoding, Layout.InputDims);
+        encoding = ComponentBuilders.BuildEncoding(config.Encoding.ForSignal(signal.Dimensions), Layout.InputDims);
         network = ComponentBuilders.BuildNetwork(config.Network, Layout.EncodedDims, Layout.OutputsPerQuery);
         RegisterComponents();
         if (encoding.NeedsCalibration)

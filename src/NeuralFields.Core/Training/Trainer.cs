@@ -92,7 +92,9 @@ public sealed class Trainer : IDisposable
         double Now() => secondsAtStart + clock.Elapsed.TotalSeconds;
         long n = _samples.Count;
         long batch = _config.BatchSize == 0 || _config.BatchSize >= n ? n : _config.BatchSize;
-        var schedule = new EvaluationSchedule(_config.EvalEvery, batch == n, _model.Head.LossIsMse, run);
+        // With extra loss terms (a codec's rate) the loss is no longer the MSE, so PSNR is measured on the outputs.
+        bool lossIsMse = _model.Head.LossIsMse && _options.LossTerms.Count == 0;
+        var schedule = new EvaluationSchedule(_config.EvalEvery, batch == n, lossIsMse, run);
         // Bits are checked for bit-plane heads, and for any head (its values rounded) in a lossless run.
         var bits = run.UntilLossless || _model.Head is BitPlaneHead ? Bits() : null;
         // A full-batch run takes every pair once; mini-batches are gathered per step.
@@ -127,7 +129,7 @@ public sealed class Trainer : IDisposable
                     foreach (var hook in _options.Hooks) hook.AfterCompute(step, loss);
                     if (bitsFromOutputs)
                         exact = bits!.Check(result.Outputs, y, step, Now(), confirm: run.UntilLossless);
-                    if (result.Outputs is not null && !_model.Head.LossIsMse && (psnrFromOutputs || exact))
+                    if (result.Outputs is not null && !lossIsMse && (psnrFromOutputs || exact))
                         (psnr, psnrMeasuredAt) = (ValuePsnr(result.Outputs, y), step + 1);
                 }
                 if (exact && run.UntilLossless)
@@ -144,7 +146,7 @@ public sealed class Trainer : IDisposable
                 int done = CompletedSteps;
                 bool evaluate = schedule.EvaluatesAfter(done, last: run.Exhausted(done, Now()));
                 bool subset = false;
-                if (schedule.FullBatch && _model.Head.LossIsMse)
+                if (schedule.FullBatch && lossIsMse)
                     (psnr, psnrMeasuredAt) = (Metrics.Psnr.FromMse(loss), done);   // the loss of this step's weights before the update: free and exact
                 else if (evaluate && !schedule.FullBatch)
                     (psnr, psnrMeasuredAt, subset) = MiniBatchPsnr(run, done, last: run.Exhausted(done, Now()));
@@ -167,7 +169,7 @@ public sealed class Trainer : IDisposable
             if (!reached && !cancel.IsCancellationRequested)
             {
                 // The run's last weights are measured once more where the loop could not know it was the last step.
-                if (psnrMeasuredAt != CompletedSteps && !(schedule.FullBatch && _model.Head.LossIsMse) && CompletedSteps > 0)
+                if (psnrMeasuredAt != CompletedSteps && !(schedule.FullBatch && lossIsMse) && CompletedSteps > 0)
                 {
                     psnr = Evaluate();
                     if (_curve.Count > 0 && _curve[^1].Step == CompletedSteps) _curve[^1] = new CurvePoint(CompletedSteps, psnr, _curve[^1].Seconds);

@@ -8,6 +8,9 @@ public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, dou
 
     /// <summary>True when <see cref="Psnr"/> was measured on the fixed evaluation subset of a mini-batch run, not on every sample.</summary>
     public bool PsnrOnSubset { get; init; }
+
+    /// <summary>A codec's estimated rate in bits per grid point (image: bpp) at this step, when it has one.</summary>
+    public double? BitsPerPoint { get; init; }
 }
 
 /// <summary>Receives progress; the CLI draws a bar, libraries never print.</summary>

@@ -46,6 +46,9 @@ public abstract record EncodingConfig : ComponentConfig
 
     /// <summary>The tensors the encoding holds for coordinates of <paramref name="inputDims"/> dimensions, named inside it.</summary>
     public virtual IReadOnlyList<TensorSpec> Tensors(int inputDims) => [];
+
+    /// <summary>The encoding for a signal of these dimensions (slowest first): sizes left open (a latent grid's resolution) take the signal's.</summary>
+    public virtual EncodingConfig ForSignal(IReadOnlyList<int> dimensions) => this;
 }
 
 /// <summary>The nonlinearity of a network's hidden layers; owns its weight initialisation.</summary>

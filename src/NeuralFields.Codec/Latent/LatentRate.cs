@@ -1,0 +1,48 @@
+using NeuralFields.Core.Encodings;
+using NeuralFields.Core.Models;
+using NeuralFields.Core.Training.Steps;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Codec.Latent;
+
+/// <summary>
+/// The rate term of rate-distortion training: λ · (bits the entropy model gives the latents) / pixels, so the loss is
+/// MSE + λ·bpp as in Cool-chic. The bits of the last step are kept for progress and rate control.
+/// </summary>
+public sealed class LatentRate(double lambda, long gridPoints) : ILossTerm
+{
+    public double Lambda { get; } = lambda;
+
+    /// <summary>The latents' bits per grid point at the last step (noisy or rounded, as that step trained them).</summary>
+    public double LastBitsPerPoint { get; private set; } = double.NaN;
+
+    public Tensor Compute(FieldModel model)
+    {
+        var encoding = (LatentGridEncoding)model.Encoding;
+        var bits = encoding.Bits(encoding.Grids());
+        LastBitsPerPoint = bits.item<float>() / gridPoints;
+        return bits * (Lambda / gridPoints);
+    }
+}
+
+/// <summary>
+/// The latent schedule: additive noise first, straight-through rounding for the last <paramref name="straightFraction"/>
+/// of the run (of its steps, or of its time budget), and one noise draw per step shared by distortion and rate.
+/// </summary>
+public sealed class LatentSchedule(LatentGridEncoding encoding, int steps, double? timeBudget, double straightFraction) : IStepHook
+{
+    private readonly System.Diagnostics.Stopwatch _clock = new();
+
+    public void BeforeCompute(int stepIndex)
+    {
+        if (!_clock.IsRunning) _clock.Start();
+        bool late = stepIndex >= (1 - straightFraction) * steps
+            || (timeBudget is double budget && _clock.Elapsed.TotalSeconds >= (1 - straightFraction) * budget);
+        encoding.Rounding = late ? Core.Encodings.LatentRounding.StraightThrough : Core.Encodings.LatentRounding.Noise;
+        encoding.BeginStep();
+    }
+
+    public void AfterCompute(int stepIndex, double loss) => encoding.EndStep();
+
+    public void AfterRun() => encoding.EndStep();
+}

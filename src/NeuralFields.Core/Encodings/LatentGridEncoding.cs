@@ -1,0 +1,259 @@
+using NeuralFields.Core.Layers;
+using NeuralFields.Core.Networks;
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Core.Encodings;
+
+/// <summary>How training sees the latents: with additive uniform noise (a differentiable proxy of rounding), or rounded with a straight-through gradient.</summary>
+public enum LatentRounding
+{
+    Noise,
+    StraightThrough,
+}
+
+/// <summary>
+/// Latent grids (<see cref="LatentGridConfig"/>) with their auto-regressive entropy model. Level values are
+/// gain · parameter; training adds noise or rounds them (<see cref="Rounding"/>), evaluation always rounds,
+/// which is what a neural file decodes to. Within one training step the forward pass and the rate see the
+/// same noisy grids (<see cref="BeginStep"/> … <see cref="EndStep"/>).
+/// </summary>
+[Computes(typeof(LatentGridConfig))]
+public sealed class LatentGridEncoding : Encoding
+{
+    private readonly LatentGridConfig _config;
+    private readonly ParameterList latents = new();
+    private readonly Mlp arm;
+    private List<Tensor>? _stepGrids;
+    private bool _inStep;
+
+    public LatentGridEncoding(LatentGridConfig config, int inputDims) : base("latent_grid", inputDims)
+    {
+        config.Tensors(inputDims);                                   // refuses unsized or non-2-D grids
+        _config = config;
+        for (int l = 0; l < config.Levels; l++)
+            latents.Add(new Parameter(zeros(config.LevelShape(l).Select(d => (long)d).ToArray())));
+        var entropy = config.Arm;
+        arm = new Mlp(entropy.Context, ArmConfig.Outputs, entropy.HiddenLayers, entropy.Width, layer => new Relu(new ReluActivationConfig(), layer));
+        RegisterComponents();
+    }
+
+    public override int OutputDims => _config.Levels;
+
+    public override EncodingConfig Config => _config;
+
+    public LatentGridConfig GridConfig => _config;
+
+    public override double? LearningRate => _config.LearningRate;
+
+    public LatentRounding Rounding { get; set; } = LatentRounding.Noise;
+
+    /// <summary>Latents per level, the count the rate is divided by to give bits per latent.</summary>
+    public long LatentCount => latents.Sum(p => p.numel());
+
+    /// <summary>From here to <see cref="EndStep"/> every use of the grids sees the same noise draw.</summary>
+    public void BeginStep()
+    {
+        _inStep = true;
+        _stepGrids = null;
+    }
+
+    /// <summary>The step's grids were disposed with its scope: forget them.</summary>
+    public void EndStep()
+    {
+        _inStep = false;
+        _stepGrids = null;
+    }
+
+    /// <summary>The level values the model computes with now: noisy or straight-through rounded in training, rounded otherwise.</summary>
+    public IReadOnlyList<Tensor> Grids()
+    {
+        if (_stepGrids is not null) return _stepGrids;
+        var grids = latents.Select(p => Quantize(p * _config.Gain)).ToList();
+        if (_inStep && training && is_grad_enabled()) _stepGrids = grids;
+        return grids;
+    }
+
+    private Tensor Quantize(Tensor values)
+    {
+        if (!training || !is_grad_enabled()) return values.round();   // evaluation and Predict (no gradients) see the file's integers
+        if (Rounding == LatentRounding.Noise) return values + rand_like(values) - 0.5;
+        return values + (values.round() - values).detach();
+    }
+
+    protected override Tensor Encode(Tensor coordinates)
+    {
+        var grids = Grids();                                         // outside this scope: a step's rate term uses them after
+        using var scope = NewDisposeScope();
+        if (IsSampleGrid(coordinates))
+        {
+            // The whole pixel grid in order: torch's bilinear upsampling (align_corners false) computes the same
+            // interpolation (source position (i + ½)·n/N − ½, clamped) with fused kernels, forward and backward.
+            var size = _config.Resolution.Reverse().Select(d => (long)d).ToArray();
+            var levels = grids.Select(g => nn.functional.interpolate(g.unsqueeze(0).unsqueeze(0), size, mode: InterpolationMode.Bilinear, align_corners: false).reshape(-1)).ToList();
+            return stack(levels, 1).MoveToOuterDisposeScope();
+        }
+        var (indices, weights) = Plan(coordinates);
+        // Every level's four corners in one gather: [levels, 4, N] values, weighted and summed over the corners.
+        var flat = cat(grids.Select(g => g.reshape(-1)).ToList(), 0);
+        var corners = flat.index_select(0, indices).reshape(weights.shape);
+        return (corners * weights).sum(1).t().contiguous().MoveToOuterDisposeScope();
+    }
+
+    private (Tensor Coordinates, Tensor Indices, Tensor Weights)? _plan;
+    private Tensor? _sampleGrid;
+
+    /// <summary>True when the queries are the resolution's whole sample grid in order (full-batch training).</summary>
+    private bool IsSampleGrid(Tensor coordinates)
+    {
+        long points = _config.Resolution.Aggregate(1L, (a, d) => a * d);
+        if (coordinates.shape[0] != points) return false;
+        _sampleGrid ??= tensor(SampleGrid.Coordinates(_config.Resolution.Reverse().ToArray())).reshape(-1, 2).DetachFromDisposeScope();
+        return _sampleGrid.allclose(coordinates, 0, 0);
+    }
+
+    /// <summary>
+    /// Corner indices into the concatenated grids and bilinear weights, [levels, 4, N], for these coordinates. They
+    /// depend on the coordinates alone, so a full-batch run computes them once: the plan keeps a copy of its
+    /// coordinates and is reused only for equal ones (one comparison per step).
+    /// </summary>
+    private (Tensor Indices, Tensor Weights) Plan(Tensor coordinates)
+    {
+        if (_plan is { } p && p.Coordinates.shape[0] == coordinates.shape[0] && p.Coordinates.allclose(coordinates, 0, 0))
+            return (p.Indices, p.Weights);
+        if (_plan is { } old)
+        {
+            old.Coordinates.Dispose();
+            old.Indices.Dispose();
+            old.Weights.Dispose();
+        }
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = coordinates.select(1, 0);
+        var y = coordinates.select(1, 1);
+        var indexParts = new List<Tensor>();
+        var weightParts = new List<Tensor>();
+        long offset = 0;
+        for (int l = 0; l < _config.Levels; l++)
+        {
+            var shape = _config.LevelShape(l);
+            int h = shape[0], w = shape[1];
+            var (x0, x1, fx) = Corners(x, w);
+            var (y0, y1, fy) = Corners(y, h);
+            indexParts.Add(stack([y0 * w + x0, y0 * w + x1, y1 * w + x0, y1 * w + x1]) + offset);
+            weightParts.Add(stack([(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy]));
+            offset += (long)h * w;
+        }
+        var indices = stack(indexParts).reshape(-1).DetachFromDisposeScope();
+        var weights = stack(weightParts).DetachFromDisposeScope();
+        _plan = (coordinates.clone().DetachFromDisposeScope(), indices, weights);
+        return (indices, weights);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _sampleGrid?.Dispose();
+            _placement?.Dispose();
+        }
+        if (disposing && _plan is { } p)
+        {
+            p.Coordinates.Dispose();
+            p.Indices.Dispose();
+            p.Weights.Dispose();
+            _plan = null;
+        }
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Cells either side of each coordinate on an axis of <paramref name="n"/> cells, and the weight of the upper one (docs/format.md §9.1).</summary>
+    private static (Tensor Lower, Tensor Upper, Tensor Fraction) Corners(Tensor coordinate, int n)
+    {
+        var position = ((coordinate + 1) * 0.5f * n - 0.5f).clamp(0, n - 1);
+        var lower = position.floor().clamp(0, Math.Max(0, n - 2));
+        var fraction = position - lower;
+        var lowerIndex = lower.to_type(ScalarType.Int64);
+        var upperIndex = (lowerIndex + 1).clamp_max(n - 1);
+        return (lowerIndex, upperIndex, fraction);
+    }
+
+    /// <summary>Bits the entropy model gives <paramref name="grids"/>: Σ −log2(F(v + ½) − F(v − ½)) over every latent of every level.</summary>
+    public Tensor Bits(IReadOnlyList<Tensor> grids)
+    {
+        using var scope = NewDisposeScope();
+        Tensor total = zeros(1);
+        foreach (var grid in grids)
+        {
+            var (mu, logScale) = Predict(grid);
+            total = total + LaplaceBits(grid.reshape(-1), mu, logScale).sum();
+        }
+        return total.squeeze().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The ARM's μ and clamped log-scale for every latent of a grid [h, w], from its causal neighbours: the first layer
+    /// is a masked 3x5 convolution over the zero-padded grid (its kernel holds the layer's weights at the context
+    /// offsets, zero elsewhere), the later layers 1x1 convolutions, so the whole grid runs in a few fused ops.
+    /// </summary>
+    public (Tensor Mu, Tensor LogScale) Predict(Tensor grid)
+    {
+        using var scope = NewDisposeScope();
+        int r = ArmConfig.Reach, count = _config.Arm.Context;
+        var layers = arm.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        var x = nn.functional.pad(grid.unsqueeze(0).unsqueeze(0), [r, r, r, 0]);
+        _placement ??= Placement(count).DetachFromDisposeScope();
+        for (int l = 0; l <= _config.Arm.HiddenLayers; l++)
+        {
+            var weight = layers[LinearLayer.Weight(MlpConfig.Layer(l))];
+            var bias = layers[LinearLayer.Bias(MlpConfig.Layer(l))];
+            var kernel = l == 0
+                ? weight.mm(_placement).reshape(weight.shape[0], 1, r + 1, 2 * r + 1)
+                : weight.reshape(weight.shape[0], weight.shape[1], 1, 1);
+            x = nn.functional.conv2d(x, kernel, bias);
+            if (l < _config.Arm.HiddenLayers) x = nn.functional.relu(x);
+        }
+        var mu = x[0, 0].reshape(-1);
+        var logScale = x[0, 1].reshape(-1).clamp(ArmConfig.LogScaleMin, ArmConfig.LogScaleMax);
+        return (mu.MoveToOuterDisposeScope(), logScale.MoveToOuterDisposeScope());
+    }
+
+    private Tensor? _placement;
+
+    /// <summary>[count, (reach + 1)·(2·reach + 1)]: row k is one at context offset k's place in the causal kernel.</summary>
+    private static Tensor Placement(int count)
+    {
+        int r = ArmConfig.Reach, width = 2 * r + 1;
+        var placement = new float[count * (r + 1) * width];
+        for (int k = 0; k < count; k++)
+        {
+            var (dy, dx) = ArmConfig.Offsets[k];
+            placement[k * (r + 1) * width + (r + dy) * width + (r + dx)] = 1;
+        }
+        return tensor(placement).reshape(count, (r + 1) * width);
+    }
+
+    /// <summary>[h·w, count] neighbours of every latent in <see cref="ArmConfig.Offsets"/> order, zero outside the grid.</summary>
+    public static Tensor Context(Tensor grid, int count)
+    {
+        using var scope = NewDisposeScope();
+        long h = grid.shape[0], w = grid.shape[1];
+        int r = ArmConfig.Reach;
+        var padded = nn.functional.pad(grid.unsqueeze(0), [r, r, r, 0]).squeeze(0);     // left, right, top, bottom
+        var columns = ArmConfig.Offsets.Take(count).Select(o => padded.narrow(0, r + o.Dy, h).narrow(1, r + o.Dx, w).reshape(-1)).ToArray();
+        return stack(columns, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>−log2 of the probability of the (integer or noisy) value under a Laplace(μ, e^s) discretised to unit bins.</summary>
+    public static Tensor LaplaceBits(Tensor value, Tensor mu, Tensor logScale)
+    {
+        using var scope = NewDisposeScope();
+        var scale = logScale.exp();
+        Tensor Cdf(Tensor t) => 0.5 - 0.5 * t.sign() * (-t.abs() / scale).expm1();
+        var probability = (Cdf(value - mu + 0.5) - Cdf(value - mu - 0.5)).clamp_min(1e-9);
+        return (-probability.log2()).MoveToOuterDisposeScope();
+    }
+}

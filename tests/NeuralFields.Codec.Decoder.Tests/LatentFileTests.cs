@@ -1,0 +1,119 @@
+using NeuralFields.Codec.Decoder.Latent;
+using NeuralFields.Codec.Decoder.Quantization;
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+
+namespace NeuralFields.Codec.Decoder.Tests;
+
+/// <summary>Latent-grid files (format 3): the ARM-coded latent stream, the fixed-point ARM and the Laplace tables.</summary>
+public class LatentFileTests
+{
+    [Fact]
+    public void Latents_round_trip_exactly_through_the_file_escapes_included()
+    {
+        var (config, signal, tensors) = TestFiles.Latent(23, 17);
+        Assert.Contains(tensors.Where(t => LatentGridConfig.IsLatent(t.Name)).SelectMany(t => t.Values), v => Math.Abs(v) > LaplaceTables.MaxRadius);
+        var bytes = NeuralFileWriter.Write(signal, config, tensors);
+        var file = NeuralFileReader.Read(bytes);
+        Assert.Equal(NeuralFileFormat.LatentFormatVersion, file.Header.FormatVersion);
+        Assert.True(file.Header.LatentBytes > 0);
+        foreach (var (written, read) in tensors.Zip(file.Tensors))
+        {
+            Assert.Equal(written.Name, read.Name);
+            Assert.Equal(written.Values, read.Values);
+            Assert.Equal(written.Steps, read.Steps);
+        }
+        var first = FieldDecoder.Decode(bytes).Samples;
+        Assert.Equal(first, FieldDecoder.Decode(bytes).Samples);
+        Assert.Equal(bytes, NeuralFileWriter.Write(signal, config, tensors));
+    }
+
+    [Fact]
+    public void Fixed_point_arm_follows_a_double_precision_reference_on_random_contexts()
+    {
+        var (config, _, tensors) = TestFiles.Latent(8, 8, seed: 11);
+        var arm = (LatentGridConfig)config.Encoding;
+        var byName = tensors.ToDictionary(t => t.Name);
+        var fixedPoint = LatentPayload.Arm(arm, byName);
+        var again = LatentPayload.Arm(arm, byName);
+        var random = new PortableRandom(4);
+        var context = new int[arm.Arm.Context];
+        double worst = 0;
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            for (int i = 0; i < context.Length; i++) context[i] = (int)Math.Round((random.NextDouble() * 2 - 1) * (trial % 3 == 0 ? 40 : 4));
+            var (mu, logScale) = fixedPoint.Predict(context);
+            Assert.Equal((mu, logScale), again.Predict(context));           // the same integers every time
+            var (muRef, logScaleRef) = Reference(arm.Arm, byName, context);
+            worst = Math.Max(worst, Math.Max(Math.Abs(mu / 256.0 - muRef), Math.Abs(logScale / 256.0 - logScaleRef)));
+        }
+        // Each of the three layers floors to 1/256 once and the next layer's weights (Σ|w| up to ~4) spread it: under 0.1.
+        Assert.True(worst < 0.1, $"fixed point strays {worst:F4} from the reference");
+    }
+
+    [Fact]
+    public void Laplace_tables_total_two_to_the_sixteen_and_peak_at_the_mean()
+    {
+        for (int j = 0; j < ArmConfig.LogScaleCount; j++)
+            for (int phase = 0; phase < LaplaceTables.Phases; phase++)
+            {
+                var cumulative = LaplaceTables.Cumulative(j, phase);
+                int radius = LaplaceTables.Radius(j);
+                Assert.Equal(2 * radius + 3, cumulative.Length);
+                Assert.Equal(0, cumulative[0]);
+                Assert.Equal(1 << 16, cumulative[^1]);
+                for (int s = 0; s + 1 < cumulative.Length; s++) Assert.True(cumulative[s + 1] > cumulative[s]);
+                if (LaplaceTables.Scale(j) > 4) continue;                       // wide tables are nearly flat: frequencies tie
+                int peak = Enumerable.Range(0, 2 * radius + 1).MaxBy(s => cumulative[s + 1] - cumulative[s]);
+                Assert.Equal(phase < 4 ? radius : radius + 1, peak);            // mean ⌊μ⌋ + (phase + ½)/8 rounds to ⌊μ⌋ or ⌊μ⌋ + 1
+            }
+    }
+
+    [Fact]
+    public void A_damaged_latent_stream_is_one_clear_error()
+    {
+        var (config, signal, tensors) = TestFiles.Latent(16, 12);
+        var bytes = NeuralFileWriter.Write(signal, config, tensors);
+        var header = NeuralFileReader.ReadHeader(bytes);
+        int latentsAt = NeuralFileFormat.PreambleBytes + header.HeaderBytes + 4 + header.WeightBytes;
+        int failures = 0;
+        for (int at = latentsAt; at < latentsAt + header.LatentBytes; at += 3)
+        {
+            var damaged = (byte[])bytes.Clone();
+            damaged[at] ^= 0x5A;
+            FuzzTests.RepairChecksums(damaged);
+            try
+            {
+                FieldDecoder.Decode(damaged);
+            }
+            catch (NeuralFieldsException)
+            {
+                failures++;
+            }
+        }
+        Assert.True(failures > 0, "no damaged latent stream was noticed");
+        var cut = bytes[..^9];
+        Assert.Contains("truncated", Assert.Throws<NeuralFileException>(() => FieldDecoder.Decode(cut)).Message);
+    }
+
+    /// <summary>The ARM in double: relu hidden layers, linear output, the file's dequantised weights.</summary>
+    private static (double Mu, double LogScale) Reference(ArmConfig arm, Dictionary<string, QuantizedTensor> tensors, int[] context)
+    {
+        double[] x = context.Select(v => (double)v).ToArray();
+        for (int l = 0; l <= arm.HiddenLayers; l++)
+        {
+            var w = tensors[$"encoding.arm.layers.{l}.weight"];
+            var b = tensors[$"encoding.arm.layers.{l}.bias"];
+            int outputs = w.Shape[0], inputs = w.Shape[1];
+            var y = new double[outputs];
+            for (int o = 0; o < outputs; o++)
+            {
+                double acc = b.Values[o] * (double)b.Steps[0];
+                for (int i = 0; i < inputs; i++) acc += w.Values[o * inputs + i] * (double)w.Steps[0] * x[i];
+                y[o] = l < arm.HiddenLayers ? Math.Max(0, acc) : acc;
+            }
+            x = y;
+        }
+        return (x[0], x[1]);
+    }
+}

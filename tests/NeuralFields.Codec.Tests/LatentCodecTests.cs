@@ -1,0 +1,121 @@
+using NeuralFields.Codec.Decoder;
+using NeuralFields.Codec.Decoder.Latent;
+using NeuralFields.Codec.Format;
+using NeuralFields.Codec.Latent;
+using NeuralFields.Core.Encodings;
+using NeuralFields.Core.Models;
+using NeuralFields.Core.Runtime;
+using NeuralFields.Schema;
+using NeuralFields.Schema.Components;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Codec.Tests;
+
+/// <summary>The latent-grid codec end to end on small images: the file, its rate control and the ARM's two implementations.</summary>
+public class LatentCodecTests
+{
+    private static LatentOptions Options(double lambda, int steps = 80) =>
+        new(Presets.Load("latent-fast")) { Lambda = lambda, Steps = steps, Seed = 1 };
+
+    [Fact]
+    public void A_32x32_image_round_trips_through_its_file_and_matches_training()
+    {
+        var (info, samples) = CodecSignals.Image(32, 32, 3, 8);
+        var result = LatentCompressor.Compress(info, samples, Options(1e-3));
+        Assert.Equal(NeuralFileFormat.LatentFormatVersion, result.Header.FormatVersion);
+        var once = FieldDecoder.Decode(result.File).Samples;
+        Assert.Equal(once, FieldDecoder.Decode(result.File).Samples);
+        Assert.Equal(result.Decoded.Samples, once);
+        // Stated tolerance: quantising the networks' weights costs under 0.5 dB against the trained model.
+        Assert.True(Math.Abs(result.Psnr - result.PsnrFloat) < 0.5, $"decoded {result.Psnr:F2} dB, trained {result.PsnrFloat:F2} dB");
+        Assert.True(result.Psnr > FlatPsnr(samples, info.Channels) + 6, $"decoded {result.Psnr:F2} dB is not far above a flat image's {FlatPsnr(samples, info.Channels):F2} dB");
+    }
+
+    [Fact]
+    public void An_odd_sized_16_bit_gray_image_round_trips()
+    {
+        var (info, samples) = CodecSignals.Image(17, 13, 1, 16);
+        var result = LatentCompressor.Compress(info, samples, Options(1e-3, steps: 40));
+        Assert.Equal(info, result.Decoded.Info);
+        Assert.Equal(result.Decoded.Samples, FieldDecoder.Decode(result.File).Samples);
+        Assert.True(result.Psnr > FlatPsnr16(samples), $"decoded {result.Psnr:F2} dB");
+    }
+
+    private static double FlatPsnr16(ushort[] samples)
+    {
+        double mean = samples.Average(v => (double)v);
+        return 10 * Math.Log10(1 / samples.Average(v => Math.Pow((v - mean) / 65535.0, 2)));
+    }
+
+    [Fact]
+    public void More_lambda_gives_fewer_bits_and_less_psnr()
+    {
+        var (info, samples) = CodecSignals.Image(48, 40, 3, 8);
+        var fine = LatentCompressor.Compress(info, samples, Options(1e-4));
+        var coarse = LatentCompressor.Compress(info, samples, Options(3e-2));
+        Assert.True(coarse.Header.LatentBytes < fine.Header.LatentBytes, $"λ 3e-2: {coarse.Header.LatentBytes} B of latents, λ 1e-4: {fine.Header.LatentBytes} B");
+        Assert.True(coarse.File.Length < fine.File.Length);
+        Assert.True(coarse.Psnr < fine.Psnr);
+    }
+
+    [Fact]
+    public void A_bpp_target_lands_within_ten_percent()
+    {
+        var (info, samples) = CodecSignals.Image(64, 64, 3, 8);
+        const double target = 2.0;
+        var result = LatentRateControl.Compress(info, samples, Options(1e-3, steps: 60), target);
+        Assert.True(Math.Abs(result.BitsPerGridPoint / target - 1) <= 0.1, $"{result.BitsPerGridPoint:F3} bpp for a target of {target}");
+    }
+
+    [Fact]
+    public void The_decoders_fixed_point_arm_gives_what_the_torch_arm_gives()
+    {
+        var (info, _) = CodecSignals.Image(24, 20, 3, 8);
+        var preset = Presets.Load("latent");
+        var config = preset with { Encoding = ((LatentGridConfig)preset.Encoding).For(info.Dimensions) };
+        Torch.Seed(3);
+        using var scope = NewDisposeScope();
+        using var model = new FieldModel(config, info);
+        var encoding = (LatentGridEncoding)model.Encoding;
+        using (no_grad())
+            foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.StartsWith("encoding.latents.")))
+                parameter.copy_((randn_like(parameter) * 3).round() / 16);
+        // The file's weights: ARM on 2^-8 steps, loaded back so both sides compute with the same numbers.
+        var tensors = LatentQuantizer.Quantize(model, 8, 8);
+        ModelTensors.Load(model, tensors);
+        var grid = (LatentGridConfig)config.Encoding;
+        var arm = LatentPayload.Arm(grid, tensors.ToDictionary(t => t.Name));
+        model.eval();
+        var level = encoding.Grids()[0];
+        var (mu, logScale) = encoding.Predict(level);
+        var torchMu = mu.data<float>().ToArray();
+        var torchScale = logScale.data<float>().ToArray();
+        var integers = level.data<float>().ToArray().Select(v => (int)v).ToArray();
+        int h = grid.LevelShape(0)[0], w = grid.LevelShape(0)[1];
+        var context = new int[grid.Arm.Context];
+        double worst = 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                for (int k = 0; k < context.Length; k++)
+                {
+                    var (dy, dx) = ArmConfig.Offsets[k];
+                    int yy = y + dy, xx = x + dx;
+                    context[k] = yy >= 0 && xx >= 0 && xx < w ? integers[yy * w + xx] : 0;
+                }
+                var (m, s) = arm.Predict(context);
+                int i = y * w + x;
+                double clamped = Math.Clamp(s / 256.0, ArmConfig.LogScaleMin, ArmConfig.LogScaleMax);
+                worst = Math.Max(worst, Math.Max(Math.Abs(m / 256.0 - torchMu[i]), Math.Abs(clamped - torchScale[i])));
+            }
+        Assert.True(worst < 0.1, $"the fixed-point ARM strays {worst:F4} from TorchSharp's");
+    }
+
+    /// <summary>PSNR of the image that is every channel's mean everywhere.</summary>
+    private static double FlatPsnr(ushort[] samples, int channels)
+    {
+        var means = Enumerable.Range(0, channels).Select(c => samples.Where((_, i) => i % channels == c).Average(v => (double)v)).ToArray();
+        double mse = samples.Select((v, i) => Math.Pow((v - means[i % channels]) / 255.0, 2)).Average();
+        return 10 * Math.Log10(1 / mse);
+    }
+}
