@@ -8,7 +8,7 @@ using NeuralFields.Signals.Image;
 namespace NeuralFields.Benchmarks;
 
 /// <summary>
-/// `nf-bench photos KODAK_FOLDER [--sizes 4000x3000,2304x1536,768x512] [--times 60,300,900] [--nf PATH/nf.dll] [--out DIR]`:
+/// `nf-bench photos KODAK_FOLDER [--sizes 4000x3000,2304x1536,768x512] [--times 60,300,900] [--nf PATH/nf.dll] [--out DIR] [--no-render]`:
 /// real photos with the defaults. Each size is a mosaic of the Kodak images at their own resolution (landscape ones,
 /// row by row, cropped to the size; 768x512 is kodim23 itself), fitted by `nf fit` as a user runs it, with --time T
 /// for each T: PSNR after T seconds of training and the peak resident memory (/usr/bin/time -v), plus `nf render`
@@ -21,6 +21,7 @@ internal static class PhotoBenchmark
         string? kodak = null, nf = null, outDir = Path.Combine(Path.GetTempPath(), "nf-bench-photos");
         var sizes = new List<(int W, int H)> { (4000, 3000), (2304, 1536), (768, 512) };
         var times = new List<double> { 60, 300, 900 };
+        bool render = true;
         for (int i = 0; i < args.Length; i++)
             switch (args[i])
             {
@@ -28,11 +29,12 @@ internal static class PhotoBenchmark
                 case "--times": times = args[++i].Split(',').Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToList(); break;
                 case "--nf": nf = args[++i]; break;
                 case "--out": outDir = args[++i]; break;
+                case "--no-render": render = false; break;
                 default: kodak = args[i]; break;
             }
         if (kodak is null || !Directory.Exists(kodak))
         {
-            Console.Error.WriteLine("usage: nf-bench photos KODAK_FOLDER [--sizes 4000x3000,2304x1536,768x512] [--times 60,300,900] [--nf PATH/nf.dll] [--out DIR]");
+            Console.Error.WriteLine("usage: nf-bench photos KODAK_FOLDER [--sizes 4000x3000,2304x1536,768x512] [--times 60,300,900] [--nf PATH/nf.dll] [--out DIR] [--no-render]");
             return 2;
         }
         nf ??= Path.Combine(AppContext.BaseDirectory, "nf.dll");
@@ -69,7 +71,7 @@ internal static class PhotoBenchmark
                 AtomicFile.WriteAllText(Path.Combine(outDir, "photos.json"), results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             }
         }
-        if (lastCheckpoint is not null)
+        if (render && lastCheckpoint is not null)
         {
             var (exit, peak, wall) = PeakMemory.Measure(nf, ["render", lastCheckpoint, "--width", "10000", "--height", "7500", "-o", Path.Combine(outDir, "render-10000x7500.png")]);
             results.Add(new JsonObject { ["render"] = "10000x7500", ["exit"] = exit, ["peak_rss_mb"] = peak >> 20, ["wall_seconds"] = Math.Round(wall, 1) });
