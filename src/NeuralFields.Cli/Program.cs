@@ -1,5 +1,26 @@
 using System.CommandLine;
 using NeuralFields.Cli.Commands;
+using System.Runtime.InteropServices;
+using NeuralFields.Schema.IO;
+
+// Ctrl+C and SIGTERM cancel the running command (it stops between training steps or output files and removes what
+// it staged); one that has not stopped a few seconds later is ended here. Either way nothing half-written stays
+// (staging folders, temporary files), short of SIGKILL, whose leftovers the next run into the same place removes.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => PartialOutputs.RemoveAll();
+using var stop = new CancellationTokenSource();
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true;
+    int exitCode = 128 + (context.Signal == PosixSignal.SIGTERM ? 15 : 2);
+    stop.Cancel();
+    _ = Task.Delay(TimeSpan.FromSeconds(3)).ContinueWith(_ =>
+    {
+        PartialOutputs.RemoveAll();
+        Environment.Exit(exitCode);
+    }, TaskScheduler.Default);
+}
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
 var root = new RootCommand("nf: fit, render and compress signals with coordinate networks (implicit neural representations).")
 {
@@ -25,7 +46,7 @@ if (args.Length > 0 && parse.Errors.Count > 0)
     Console.Error.WriteLine($"error: {Readable(error.Message)} (see {string.Join(' ', ["nf", .. CommandPath(parse.CommandResult)])} --help)");
     return 2;
 }
-return await parse.InvokeAsync();
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
 
 // System.CommandLine names .NET types ("System.Nullable`1[System.Int32]"); say what the option wants instead.
 static string Readable(string message)

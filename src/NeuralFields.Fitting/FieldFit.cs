@@ -1,6 +1,7 @@
 using NeuralFields.Core.Training;
 using NeuralFields.Fitting.Planning;
 using NeuralFields.Schema;
+using NeuralFields.Schema.IO;
 
 namespace NeuralFields.Fitting;
 
@@ -27,6 +28,19 @@ public static class FieldFit
         var model = options.Resume?.Model.Config ?? config;
         source.Check(model, options);
         return FitPlan.For(model, source.Info, source.TrainingSampleCount, source.SampleBytes, options.MemoryBudget ?? MemoryBudget.Default());
+    }
+
+    /// <summary>
+    /// Refuses an output folder before any training: one that is a file, or one holding an input under a name the
+    /// run writes (<c>fit run/reconstruction.png --out run</c>). <see cref="FitResult.Save"/> checks the files it
+    /// actually writes again.
+    /// </summary>
+    public static void CheckOutput(FitSource source, string folder)
+    {
+        var target = OutputPath.Canonical(OutputPath.PrepareFolder(folder));
+        foreach (var input in source.Inputs)
+            if (FitResult.FileNames.Contains(Path.GetFileName(input)) && OutputPath.Canonical(Path.GetDirectoryName(Path.GetFullPath(input))!) == target)
+                OutputPath.RefuseReplacing(Path.Combine(folder, Path.GetFileName(input)), input);
     }
 
     public static FitResult Run(FitSource source, FieldConfig config, FitOptions options, ITrainingObserver? observer = null, CancellationToken cancel = default)

@@ -38,11 +38,11 @@ public sealed class FieldTraining : IDisposable
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
     public static FieldTraining Run(FieldConfig config, SignalInfo signal, ITrainingSamples samples, FitOptions options,
-        ITrainingObserver? observer = null, CancellationToken cancel = default, TrainerOptions? trainerOptions = null)
+        ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         try
         {
-            return Train(config, signal, samples, options, observer, cancel, trainerOptions);
+            return Train(config, signal, samples, options, observer, cancel);
         }
         catch
         {
@@ -52,7 +52,7 @@ public sealed class FieldTraining : IDisposable
     }
 
     private static FieldTraining Train(FieldConfig config, SignalInfo signal, ITrainingSamples samples, FitOptions options,
-        ITrainingObserver? observer, CancellationToken cancel, TrainerOptions? trainerOptions)
+        ITrainingObserver? observer, CancellationToken cancel)
     {
         Torch.EnsureLoaded();
         var resumed = options.Resume;
@@ -61,7 +61,7 @@ public sealed class FieldTraining : IDisposable
         long seed = resumed?.Seed ?? options.Seed;
         Torch.Seed(seed);
         var model = resumed?.Model ?? new FieldModel(config, signal);
-        var trainer = new Trainer(model, samples, seed, trainerOptions);
+        var trainer = new Trainer(model, samples, seed, options.Trainer);
         try
         {
             if (resumed is not null)

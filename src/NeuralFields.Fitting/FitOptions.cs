@@ -30,6 +30,9 @@ public sealed record FitOptions
     /// <summary>Where the final reconstruction of an image is rendered; training always runs on the CPU.</summary>
     public AcceleratorChoice Accelerator { get; init; } = AcceleratorChoice.Torch;
 
+    /// <summary>What the one training loop adds for this run: step hooks, extra loss terms, a learning-rate scale (codecs use them).</summary>
+    public TrainerOptions? Trainer { get; init; }
+
     /// <summary>The model's name in metrics and plots (a preset name or a config file).</summary>
     public string ConfigName { get; init; } = "config";
 }

@@ -26,6 +26,13 @@ public sealed class FitResult : IDisposable
         ConfigName = options.Resume is null ? options.ConfigName : $"resumed ({options.ConfigName})";
     }
 
+    /// <summary>Every name a run folder may receive, whatever the modality (for checks before a run).</summary>
+    public static IReadOnlySet<string> FileNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "model.ckpt", "metrics.json", "curve.png", "bitplanes.png", "reconstruction.png", "reconstruction.wav", "waveform.png",
+        "reconstruction.raw", "reconstruction.json", "slice.png", "surface.ply", "preview.png",
+    };
+
     public FitSource Source { get; }
 
     public FieldModel Model => _training.Model;
@@ -59,7 +66,10 @@ public sealed class FitResult : IDisposable
 
     /// <summary>One line: what was measured, steps, time and size.</summary>
     public string Summary => string.Create(CultureInfo.InvariantCulture,
-        $"{Source.Label}: {Reconstruction.Summary}, {Steps} steps in {Seconds:F1} s ({SamplesPerSecond:N0} samples/s, {Parameters:N0} parameters)");
+        $"{Source.Label}: {Reconstruction.Summary}, {Steps} steps in {Seconds:F1} s ({SamplesPerSecond:N0} samples/s, {Parameters:N0} parameters, {TrainingStep} step)");
+
+    /// <summary>"fused" or "torch": which training step computed the gradients (training.implementation resolved).</summary>
+    public string TrainingStep => _training.Trainer.StepImplementation;
 
     /// <summary>The exactness verdict of a lossless or bit-plane run ("lossless: every sample decodes exactly, ..."), else null.</summary>
     public string? ExactnessLine
@@ -90,6 +100,7 @@ public sealed class FitResult : IDisposable
             ["steps"] = Steps,
             ["seconds"] = Math.Round(Seconds, 3),
             ["samples_per_second"] = Math.Round(SamplesPerSecond),
+            ["training_step"] = TrainingStep,
             ["parameters"] = Parameters,
             ["reached_target"] = ReachedTarget,
         };
@@ -125,19 +136,23 @@ public sealed class FitResult : IDisposable
     /// <summary>
     /// Writes the run into <paramref name="folder"/>: the modality's reconstruction and pictures, metrics.json,
     /// curve.png (bitplanes.png for bit-plane runs) and model.ckpt. All or nothing: files are staged beside the
-    /// folder and moved in only when every one was written.
+    /// folder and moved in only when every one was written, and refused when one would replace the source
+    /// (<c>fit run/reconstruction.png --out run</c>). <paramref name="cancel"/> stops it between files, leaving nothing.
     /// </summary>
-    public void Save(string folder)
+    public void Save(string folder, CancellationToken cancel = default)
     {
         using var staging = new StagingDirectory(folder);
         Reconstruction.Save(staging, this);
+        cancel.ThrowIfCancellationRequested();
         SaveCheckpoint(staging.PathOf("model.ckpt"));
         AtomicFile.WriteAllText(staging.PathOf("metrics.json"), Metrics().ToJsonString(ConfigJson.Options));
+        cancel.ThrowIfCancellationRequested();
         Plots.Lines(staging.PathOf("curve.png"), $"{Source.Label}: {ConfigName}", "step", Reconstruction.CurveLabel,
             [new Plots.Series(ConfigName, Curve.Select(c => (double)c.Step).ToArray(), Curve.Select(c => c.Psnr).ToArray())]);
         if (BitErrors.Count > 0)
             Plots.BitPlanes(staging.PathOf("bitplanes.png"), $"{Source.Label}: bit error rate per plane ({ConfigName})", BitErrors, Model.Signal.BitDepth);
-        staging.Commit();
+        cancel.ThrowIfCancellationRequested();
+        staging.Commit(Source.Inputs);
     }
 
     public void Dispose() => _training.Dispose();

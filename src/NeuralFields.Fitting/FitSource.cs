@@ -17,6 +17,9 @@ public abstract class FitSource
     /// <summary>Where the signal came from (a full path), for metrics.</summary>
     public abstract string Origin { get; }
 
+    /// <summary>Every file the source was read from (full paths): a run's outputs never replace one of them.</summary>
+    public virtual IEnumerable<string> Inputs => [Origin];
+
     /// <summary>The key metrics.json names the source under ("image", "audio", "mesh", "volume").</summary>
     public abstract string OriginKey { get; }
 

@@ -44,37 +44,42 @@ public static class ComponentRegistry
         const string NotInFiles = "neural files do not store it yet";
         const string PlainHeads = "the fused kernel renders plain heads (linear, sigmoid)";
         const string MlpOnly = "the fused kernel and the decoder evaluate plain MLPs";
+        const string StepEncodings = "the fused training step encodes with hash grids or raw coordinates";
+        const string StepMlp = "the fused training step trains plain MLPs";
+        const string StepActivations = "the fused training step has ReLU and sine layers";
+        const string StepHeads = "the fused training step queries each sample once";
+        var stepEncoding = Without(Backend.FusedStep, StepEncodings);
 
-        Add<EncodingConfig, IdentityEncodingConfig>("none", "raw coordinates", () => new IdentityEncodingConfig(), Kernels, Decoder);
-        Add<EncodingConfig, PositionalEncodingConfig>("positional", "NeRF positional encoding", () => new PositionalEncodingConfig { Octaves = 6 }, Kernels, Decoder);
-        Add<EncodingConfig, GaussianFourierConfig>("rff", "Gaussian random Fourier features", () => new GaussianFourierConfig { Features = 64, Sigma = 10 }, Kernels, Decoder);
+        Add<EncodingConfig, IdentityEncodingConfig>("none", "raw coordinates", () => new IdentityEncodingConfig(), Kernels, Decoder, FusedStep);
+        Add<EncodingConfig, PositionalEncodingConfig>("positional", "NeRF positional encoding", () => new PositionalEncodingConfig { Octaves = 6 }, Kernels, Decoder, stepEncoding);
+        Add<EncodingConfig, GaussianFourierConfig>("rff", "Gaussian random Fourier features", () => new GaussianFourierConfig { Features = 64, Sigma = 10 }, Kernels, Decoder, stepEncoding);
         Add<EncodingConfig, ShiftedGaussianConfig>("shifted_gaussian", "shifted Gaussian basis", () => new ShiftedGaussianConfig { Centers = 32, Sigma = 0.05 },
-            Kernels, Without(Backend.Decoder, NotInFiles));
+            Kernels, Without(Backend.Decoder, NotInFiles), stepEncoding);
         Add<EncodingConfig, ShiftedTriangleConfig>("shifted_triangle", "shifted triangle (linear interpolation) basis", () => new ShiftedTriangleConfig { Centers = 32, Directions = ShiftDirections.Four },
-            Kernels, Without(Backend.Decoder, NotInFiles));
+            Kernels, Without(Backend.Decoder, NotInFiles), stepEncoding);
         Add<EncodingConfig, LearnableFourierConfig>("learnable_fourier", "learnable Fourier features", () => new LearnableFourierConfig { Features = 32, Gamma = 0.1, MlpHidden = 16, Output = 24 },
-            Without(Backend.Kernels, NoKernelState), Without(Backend.Decoder, NotInFiles));
+            Without(Backend.Kernels, NoKernelState), Without(Backend.Decoder, NotInFiles), stepEncoding);
         Add<EncodingConfig, QuantizedEncodingConfig>("quantized", "coordinates snapped to lattice cell centres", () => new QuantizedEncodingConfig { Resolution = [64], Inner = new PositionalEncodingConfig { Octaves = 4 } },
-            Kernels, Without(Backend.Decoder, NotInFiles));
-        Add<EncodingConfig, HashGridConfig>("hashgrid", "multiresolution hash encoding (instant-ngp)", () => new HashGridConfig { NLevels = 4, Log2HashmapSize = 8, BaseResolution = 4 }, Kernels, Decoder);
+            Kernels, Without(Backend.Decoder, NotInFiles), stepEncoding);
+        Add<EncodingConfig, HashGridConfig>("hashgrid", "multiresolution hash encoding (instant-ngp)", () => new HashGridConfig { NLevels = 4, Log2HashmapSize = 8, BaseResolution = 4 }, Kernels, Decoder, FusedStep);
 
         Add<EncodingConfig, LatentGridConfig>("latent_grid", "multi-resolution latent grids with an entropy model (Cool-chic)", () => new LatentGridConfig { Resolution = [7, 6], Levels = 3, Entropy = new ArmConfig { Context = 4, Width = 4, HiddenLayers = 1 } },
-            Without(Backend.Kernels, NoKernelState), Decoder);
+            Without(Backend.Kernels, NoKernelState), Decoder, stepEncoding);
 
-        Add<ActivationConfig, ReluActivationConfig>("relu", "ReLU", () => new ReluActivationConfig(), Kernels, Decoder);
-        Add<ActivationConfig, SineActivationConfig>("sine", "SIREN sine with SIREN initialisation", () => new SineActivationConfig(), Kernels, Decoder);
-        Add<ActivationConfig, SpderActivationConfig>("spder", "SPDER damped sine with SIREN initialisation", () => new SpderActivationConfig(), Kernels, Without(Backend.Decoder, NotInFiles));
+        Add<ActivationConfig, ReluActivationConfig>("relu", "ReLU", () => new ReluActivationConfig(), Kernels, Decoder, FusedStep);
+        Add<ActivationConfig, SineActivationConfig>("sine", "SIREN sine with SIREN initialisation", () => new SineActivationConfig(), Kernels, Decoder, FusedStep);
+        Add<ActivationConfig, SpderActivationConfig>("spder", "SPDER damped sine with SIREN initialisation", () => new SpderActivationConfig(), Kernels, Without(Backend.Decoder, NotInFiles), Without(Backend.FusedStep, StepActivations));
 
-        Add<NetworkConfig, MlpConfig>("mlp", "multilayer perceptron", () => new MlpConfig { HiddenLayers = 2, Width = 32, Activation = new ReluActivationConfig() }, Kernels, Decoder);
+        Add<NetworkConfig, MlpConfig>("mlp", "multilayer perceptron", () => new MlpConfig { HiddenLayers = 2, Width = 32, Activation = new ReluActivationConfig() }, Kernels, Decoder, FusedStep);
         Add<NetworkConfig, ProgressiveConfig>("progressive", "PINs progressive levels with residual heads", () => new ProgressiveConfig { Levels = 3, Octaves = 6, Width = 16, Activation = new ReluActivationConfig() },
-            Without(Backend.Kernels, MlpOnly), Without(Backend.Decoder, MlpOnly));
-        Add<NetworkConfig, PolyConfig>("poly", "Poly-INR multiplicative levels", () => new PolyConfig { Levels = 3, Width = 32 }, Without(Backend.Kernels, MlpOnly), Without(Backend.Decoder, MlpOnly));
+            Without(Backend.Kernels, MlpOnly), Without(Backend.Decoder, MlpOnly), Without(Backend.FusedStep, StepMlp));
+        Add<NetworkConfig, PolyConfig>("poly", "Poly-INR multiplicative levels", () => new PolyConfig { Levels = 3, Width = 32 }, Without(Backend.Kernels, MlpOnly), Without(Backend.Decoder, MlpOnly), Without(Backend.FusedStep, StepMlp));
 
-        Add<HeadConfig, LinearHeadConfig>("linear", "linear output", () => new LinearHeadConfig(), Kernels, Decoder);
-        Add<HeadConfig, SigmoidHeadConfig>("sigmoid", "sigmoid output", () => new SigmoidHeadConfig(), Kernels, Decoder);
-        Add<HeadConfig, BitPlaneHeadConfig>("bitplane", "bit planes, one logit per bit per channel (lossless)", () => new BitPlaneHeadConfig(), Without(Backend.Kernels, PlainHeads), Decoder);
+        Add<HeadConfig, LinearHeadConfig>("linear", "linear output", () => new LinearHeadConfig(), Kernels, Decoder, FusedStep);
+        Add<HeadConfig, SigmoidHeadConfig>("sigmoid", "sigmoid output", () => new SigmoidHeadConfig(), Kernels, Decoder, FusedStep);
+        Add<HeadConfig, BitPlaneHeadConfig>("bitplane", "bit planes, one logit per bit per channel (lossless)", () => new BitPlaneHeadConfig(), Without(Backend.Kernels, PlainHeads), Decoder, FusedStep);
         Add<HeadConfig, BitPlaneCoordinateHeadConfig>("bitplane_coordinate", "bit planes with the bit index as an input coordinate (lossless)", () => new BitPlaneCoordinateHeadConfig(),
-            Without(Backend.Kernels, PlainHeads), Decoder);
+            Without(Backend.Kernels, PlainHeads), Decoder, Without(Backend.FusedStep, StepHeads));
 
         Add<EntropyModelConfig, ArmConfig>("arm", "auto-regressive Laplace model over causal neighbours (fixed point in the decoder)", () => new ArmConfig(), Decoder);
 
@@ -84,7 +89,7 @@ public static class ComponentRegistry
     }
 
     // A backend named alone implements the component; Without gives the reason it does not.
-    private static readonly (Backend, string?) Kernels = (Backend.Kernels, null), Decoder = (Backend.Decoder, null);
+    private static readonly (Backend, string?) Kernels = (Backend.Kernels, null), Decoder = (Backend.Decoder, null), FusedStep = (Backend.FusedStep, null);
 
     private static (Backend, string?) Without(Backend backend, string reason) => (backend, reason);
 
@@ -130,6 +135,7 @@ public static class ComponentRegistry
         Backend.Torch => "TorchSharp backend",
         Backend.Kernels => "fused ILGPU kernel",
         Backend.Decoder => "neural-file decoder",
+        Backend.FusedStep => "fused CPU training step",
         _ => backend.ToString(),
     };
 

@@ -39,6 +39,7 @@ public sealed class FitCommandTests : IDisposable
         foreach (var key in new[] { "psnr", "ssim", "steps", "seconds", "samples_per_second", "parameters" })
             Assert.True(root.TryGetProperty(key, out _), $"metrics.json lacks {key}");
         Assert.Equal(30, root.GetProperty("steps").GetInt32());
+        Assert.Equal("torch", root.GetProperty("training_step").GetString());   // positional encoding: the fused step has none
         Assert.InRange(root.GetProperty("psnr").GetDouble(), 10, 99);
 
         var reconstruction = ImageFile.Load(Path.Combine(outDir, "reconstruction.png"));
@@ -80,6 +81,12 @@ public sealed class FitCommandTests : IDisposable
         { "--steps expects a whole number, got 'many'", ["fit", "{img}", "--steps", "many", "--out", "{dir}/out"] },
         { "Unrecognized command or argument '--stepz'", ["fit", "{img}", "--stepz", "5", "--out", "{dir}/out"] },
         { "Required argument missing", ["fit", "--out", "{dir}/out"] },
+        // An output never replaces an input, and is checked before any work (issue 13 items 7, 13).
+        { "would replace the source", ["compress", "{img}", "-o", "{img}", "--steps", "1"] },
+        { "would replace the source", ["render", "{img}", "-o", "{img}"] },
+        { "would replace the source", ["superres", "{img}", "--scale", "2", "-o", "{img}", "--steps", "1"] },
+        { "is a file; the output must be a folder", ["fit", "{img}", "--out", "{img}", "--steps", "1"] },
+        { "is a folder; give the output a file name", ["compress", "{img}", "-o", "{dir}", "--steps", "1"] },
     };
 
     [Theory]
@@ -112,9 +119,9 @@ public sealed class FitCommandTests : IDisposable
     {
         var help = Nf.Run("fit", "--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var option in new[] { "--preset", "--config", "--steps", "--target-psnr", "--seed", "--out", "--resume", "--alpha", "--max-pixels" })
+        foreach (var option in new[] { "--preset", "--config", "--steps", "--target-psnr", "--seed", "--out", "--resume", "--alpha", "--max-pixels", "--memory", "--time" })
             Assert.Contains(option, help.Out);
         Assert.Contains("[default: 0]", help.Out);
-        Assert.Contains("[default: siren]", help.Out);
+        Assert.Contains("[default: images:", help.Out);
     }
 }

@@ -34,8 +34,8 @@ public class LatentFileTests
         var (config, _, tensors) = TestFiles.Latent(8, 8, seed: 11);
         var arm = (LatentGridConfig)config.Encoding;
         var byName = tensors.ToDictionary(t => t.Name);
-        var fixedPoint = LatentStream.Arm(arm, byName);
-        var again = LatentStream.Arm(arm, byName);
+        var fixedPoint = LatentPayload.Arm(arm, byName);
+        var again = LatentPayload.Arm(arm, byName);
         var random = new PortableRandom(4);
         var context = new int[arm.Arm.Context];
         double worst = 0;

@@ -84,7 +84,7 @@ public class LatentCodecTests
         var tensors = LatentQuantizer.Quantize(model, 8, 8);
         ModelTensors.Load(model, tensors);
         var grid = (LatentGridConfig)config.Encoding;
-        var arm = LatentStream.Arm(grid, tensors.ToDictionary(t => t.Name));
+        var arm = LatentPayload.Arm(grid, tensors.ToDictionary(t => t.Name));
         model.eval();
         var level = encoding.Grids()[0];
         var (mu, logScale) = encoding.Predict(level);

@@ -35,24 +35,24 @@ public class ProgressiveNetworkTests
         var model = new FieldModel(Config(), new SignalInfo("image", [8, 8], 3, 8));
         Assert.Equal(3, model.Levels);
         using var x = rand(10, 2) * 2 - 1;
-        using var finest = model.Forward(x, 3);
+        using var finest = model.ForwardAtLevel(x, 3);
         using var plain = model.forward(x);
         Assert.True(finest.eq(plain).all().item<bool>());
 
         // Zeroing level 3's head leaves level 2's output as the total; changing it never moves level 1.
-        using var level1 = model.Forward(x, 1);
-        using var level2 = model.Forward(x, 2);
+        using var level1 = model.ForwardAtLevel(x, 1);
+        using var level2 = model.ForwardAtLevel(x, 2);
         using (no_grad())
             foreach (var (name, p) in model.named_parameters().Where(p => p.name.StartsWith("network.heads.2.")))
                 p.zero_();
-        using var afterZero = model.Forward(x, 3);
+        using var afterZero = model.ForwardAtLevel(x, 3);
         Assert.True(allclose(afterZero, level2, atol: 1e-6));
         using (no_grad())
             foreach (var (name, p) in model.named_parameters().Where(p => p.name.StartsWith("network.layers.2.")))
                 p.add_(1);
-        using var level1Again = model.Forward(x, 1);
+        using var level1Again = model.ForwardAtLevel(x, 1);
         Assert.True(level1Again.eq(level1).all().item<bool>());
-        Assert.Throws<ArgumentOutOfRangeException>(() => model.Forward(x, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ForwardAtLevel(x, 4));
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Predict(x, level: 0));
     }
 
@@ -64,8 +64,8 @@ public class ProgressiveNetworkTests
         var model = new FieldModel(Config(levelSteps: 4), info);
         var network = model.children().OfType<ProgressiveNetwork>().Single();
         Assert.Equal([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3], Enumerable.Range(0, 11).Select(s => network.ActiveLevels(s)).ToArray());
-        using (var finest = model.Forward(x, 3))
-        using (var coarsest = model.Forward(x, 1))
+        using (var finest = model.ForwardAtLevel(x, 3))
+        using (var coarsest = model.ForwardAtLevel(x, 1))
             Assert.True(allclose(finest, coarsest));   // later levels start from zero heads
         using var trainer = new Trainer(model, x, y, 0);
         trainer.Run(new TrainingRun(6));

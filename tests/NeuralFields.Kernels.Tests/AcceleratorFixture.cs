@@ -27,7 +27,7 @@ public sealed class AcceleratorFixture : IDisposable
 }
 
 [CollectionDefinition(Name)]
-public sealed class AcceleratorCollection : ICollectionFixture<AcceleratorFixture>
+public sealed class SharedAccelerator : ICollectionFixture<AcceleratorFixture>
 {
     public const string Name = "accelerator";
 }

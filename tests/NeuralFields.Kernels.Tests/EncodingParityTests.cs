@@ -13,7 +13,7 @@ namespace NeuralFields.Kernels.Tests;
 /// The encoding kernels' plumbing: chunking, the launcher cache, refusals. Every kernel's values against TorchSharp are
 /// checked for every registered encoding by <see cref="RegistryBackendTests"/>; the helpers here serve both.
 /// </summary>
-[Collection(AcceleratorCollection.Name)]
+[Collection(SharedAccelerator.Name)]
 public class EncodingParityTests(AcceleratorFixture fixture)
 {
     private const double Tolerance = 1e-5;

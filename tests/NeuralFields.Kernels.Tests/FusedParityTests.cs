@@ -11,7 +11,7 @@ namespace NeuralFields.Kernels.Tests;
 /// The fused kernel's plumbing (chunks, volumes, refusals, the auto choice). Its values against FieldModel.Predict are
 /// checked for every registered component by <see cref="RegistryBackendTests"/>.
 /// </summary>
-[Collection(AcceleratorCollection.Name)]
+[Collection(SharedAccelerator.Name)]
 public class FusedParityTests(AcceleratorFixture fixture)
 {
     private const double Tolerance = 1e-4;

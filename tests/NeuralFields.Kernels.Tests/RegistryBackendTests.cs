@@ -1,6 +1,9 @@
 using NeuralFields.Backends;
 using NeuralFields.Codec.Decoder.Inference;
 using NeuralFields.Core.Models;
+using NeuralFields.Core.Training;
+using NeuralFields.Core.Training.Fused;
+using NeuralFields.Core.Training.Steps;
 using NeuralFields.Kernels.Encodings;
 using NeuralFields.Kernels.Fused;
 using NeuralFields.Kernels.Runtime;
@@ -16,7 +19,7 @@ namespace NeuralFields.Kernels.Tests;
 /// that implements a component computes what TorchSharp computes on the component's example config, on the
 /// sample grid and at edge coordinates. A new component needs nothing here: it is walked from the registry.
 /// </summary>
-[Collection(AcceleratorCollection.Name)]
+[Collection(SharedAccelerator.Name)]
 public class RegistryBackendTests(AcceleratorFixture fixture)
 {
     private static readonly string[] ModelKinds = ["encoding", "activation", "network", "head"];
@@ -39,6 +42,7 @@ public class RegistryBackendTests(AcceleratorFixture fixture)
             [Backend.Torch] = ComponentBuilders.ImplementedTypes.ToList(),
             [Backend.Kernels] = FusedField.ImplementedTypes,
             [Backend.Decoder] = ModelLayout.ImplementedTypes,
+            [Backend.FusedStep] = FusedNetwork.ImplementedTypes,
         };
         Assert.Equal(Enum.GetValues<Backend>().Order(), code.Keys.Order());
         foreach (var entry in ComponentRegistry.All.Where(e => ModelKinds.Contains(e.Kind)))
@@ -78,7 +82,7 @@ public class RegistryBackendTests(AcceleratorFixture fixture)
     {
         var entry = ComponentRegistry.Find(kind, name);
         using var scope = NewDisposeScope();
-        var model = FusedParityTests.Trained(Host(entry), Signal);
+        var model = FusedParityTests.Trained(Host(entry, backend), Signal);
         int height = Signal.Dimensions[0], width = Signal.Dimensions[1];
         var grid = SampleGrid.Coordinates(Signal.Dimensions);
         var expected = FusedParityTests.Predict(model, grid);
@@ -109,6 +113,23 @@ public class RegistryBackendTests(AcceleratorFixture fixture)
                     else Assert.True(Math.Abs(expected[i] - portable[i]) < 1e-4, $"{entry}, sample {i}: torch {expected[i]}, decoder {portable[i]}");
                 }
                 Assert.True(differing <= portable.Length / 50, $"{entry}: {differing} of {portable.Length} bit-plane samples differ");
+                break;
+            }
+            case Backend.FusedStep:
+            {
+                // Raw outputs of the fused step's forward pass against the module's, on the grid and at edge coordinates.
+                var edges = Coordinates.Batch(2, [-1f, 1f, .. Coordinates.LatticeBorders(8)], rows: 24);
+                foreach (var (what, points) in new[] { ("grid", grid), ("edges", edges) })
+                {
+                    using var x = tensor(points).reshape(-1, 2);
+                    using var torchRaw = model.forward(x);
+                    using var adam = new Adam(model.named_parameters().Select(p => (p.parameter, 1.0)), 0.9, 0.999, 1e-8);
+                    using var step = new FusedTrainingStep(model, adam);
+                    using var targets = zeros(x.shape[0], Signal.Channels);
+                    var result = step.Compute(x, targets, backward: false, keepOutputs: true);
+                    using var fusedRaw = result.Outputs!;
+                    EncodingParityTests.AssertClose($"{entry} ({what})", FusedParityTests.Floats(torchRaw), FusedParityTests.Floats(fusedRaw), model.Head.RawOutputs, 1e-4);
+                }
                 break;
             }
         }
@@ -144,15 +165,16 @@ public class RegistryBackendTests(AcceleratorFixture fixture)
 
     /// <summary>
     /// A whole model around the component's example config: the other parts are the simplest every backend
-    /// computes (positional encoding, ReLU MLP 2x16, linear head), so a failure names the component.
+    /// computes (positional encoding, raw coordinates for the fused step, ReLU MLP 2x16, linear head), so a failure names the component.
     /// </summary>
-    private static FieldConfig Host(ComponentType entry)
+    private static FieldConfig Host(ComponentType entry, Backend backend = Backend.Torch)
     {
         var example = entry.Example();
         var activation = example as ActivationConfig ?? new ReluActivationConfig();
         return new FieldConfig
         {
-            Encoding = example as EncodingConfig ?? new PositionalEncodingConfig { Octaves = 3 },
+            // The fused step encodes raw coordinates or hash grids only.
+            Encoding = example as EncodingConfig ?? (backend == Backend.FusedStep ? new IdentityEncodingConfig() : new PositionalEncodingConfig { Octaves = 3 }),
             Network = example as NetworkConfig ?? new MlpConfig { HiddenLayers = 2, Width = 16, Activation = activation },
             Head = example as HeadConfig ?? new LinearHeadConfig(),
         };

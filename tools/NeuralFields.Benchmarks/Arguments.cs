@@ -1,7 +1,7 @@
 namespace NeuralFields.Benchmarks;
 
 /// <summary>The few options the benchmarks take: a command, input files, presets, steps and crop sizes.</summary>
-internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, string[] Presets, int? StepsGiven, int[] Crops)
+internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, string[] Presets, int? StepsGiven, int[] Crops, double? Seconds = null)
 {
     /// <summary>The first input, for the benchmarks that take one.</summary>
     public string? Input => Inputs.Count > 0 ? Inputs[0] : null;
@@ -21,6 +21,7 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
         string[] presets = [];
         int? steps = null;
         int[] crops = [];
+        double? seconds = null;
         double[] lambdas = [];
         string output = ".";
         for (int i = 1; i < args.Length; i++)
@@ -29,13 +30,14 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
             {
                 case "--presets": presets = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--steps": steps = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--crop": crops = args[++i].Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--lambdas": lambdas = args[++i].Split(',').Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--out": output = args[++i]; break;
                 default: inputs.Add(args[i]); break;
             }
         }
-        return new Arguments(command, inputs, presets, steps, crops) { Lambdas = lambdas, Out = output };
+        return new Arguments(command, inputs, presets, steps, crops, seconds) { Lambdas = lambdas, Out = output };
     }
 
     public static int Usage()
@@ -43,6 +45,7 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
         Console.Error.WriteLine("""
             usage: nf-bench training [IMAGE] [--presets a,b,...] [--steps N]
                    nf-bench hashgrid [IMAGE...] [--crop N] [--steps N]
+                   nf-bench fused [IMAGE...] [--crop 256,0] [--steps N] [--seconds S]
                    nf-bench kernels [RESULTS.json]
                    nf-bench lossless IMAGE... [--crop 64,128] [--presets lossless] [--steps N]
                    nf-bench codec IMAGE... [--crop 256] [--steps N]

@@ -52,7 +52,11 @@ internal static class HashGridBenchmark
     private static FieldConfig StepConfig(string implementation)
     {
         var config = Presets.Load("hashgrid");
-        return config with { Encoding = ((HashGridConfig)config.Encoding) with { Implementation = implementation, Log2HashmapSize = 19 } };
+        return config with
+        {
+            Encoding = ((HashGridConfig)config.Encoding) with { Implementation = implementation, Log2HashmapSize = 19 },
+            Training = config.Training with { Implementation = "torch" },   // this benchmark compares the TorchSharp step's grid kernels; nf-bench fused times the fused step
+        };
     }
 
     /// <summary>Where a native step's time goes: forward (encoding + MLP + head), loss backward, Adam.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ILGPU;
 using ILGPU.Runtime;
 using NeuralFields.Backends;
@@ -11,6 +12,8 @@ using NeuralFields.Kernels.Encodings;
 using NeuralFields.Kernels.Runtime;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
+using NeuralFields.Schema.IO;
+using static NeuralFields.Fitting.Output.MetricsJson;
 using static TorchSharp.torch;
 
 namespace NeuralFields.Benchmarks;
@@ -29,10 +32,15 @@ internal static class KernelBenchmark
         public double PerSecond => Items / Seconds;
     }
 
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly List<Row> Rows = [];
+
+    /// <summary>Where the rows go, rewritten after each one so an interrupted run keeps what it measured.</summary>
+    private static string? ResultsPath;
 
     public static int Run(Arguments arguments)
     {
+        ResultsPath = arguments.Input;
         Torch.EnsureLoaded();
         bool cuda = FieldRenderers.HasCuda();
         Console.WriteLine($"TorchSharp CPU threads: {get_num_threads()}; ILGPU CUDA devices: " +
@@ -57,14 +65,7 @@ internal static class KernelBenchmark
         Console.WriteLine();
         Console.WriteLine("H100 goals: >= 1e9 encoded 2D coordinates/s (positional 2x(2x10)), >= 1e8 pixels/s (fused 3x64 render)" +
                           (cuda ? "" : "; no CUDA device here, so not measured"));
-        if (arguments.Input is { } path)
-        {
-            File.WriteAllText(path, JsonSerializer.Serialize(Rows.Select(r => new
-            {
-                workload = r.Workload, backend = r.Backend, items = r.Items, seconds = r.Seconds, per_second = r.PerSecond, unit = r.Unit,
-            }), new JsonSerializerOptions { WriteIndented = true }));
-            Console.WriteLine($"results -> {path}");
-        }
+        if (ResultsPath is { } path) Console.WriteLine($"results -> {path}");
         return 0;
     }
 
@@ -170,6 +171,12 @@ internal static class KernelBenchmark
     {
         var row = new Row(workload, backend, items, seconds, unit);
         Rows.Add(row);
+        if (ResultsPath is { } path)
+            AtomicFile.WriteAllText(path, new JsonArray(Rows.Select(r => (JsonNode)new JsonObject
+            {
+                ["workload"] = r.Workload, ["backend"] = r.Backend, ["items"] = r.Items, ["seconds"] = Finite(r.Seconds, 9),
+                ["per_second"] = Finite(r.PerSecond, 1), ["unit"] = r.Unit,
+            }).ToArray()).ToJsonString(Indented));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload,-36} {backend,-42} {row.PerSecond,12:E2} {unit}/s"));
     }
 }

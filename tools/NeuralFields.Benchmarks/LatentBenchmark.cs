@@ -17,6 +17,8 @@ namespace NeuralFields.Benchmarks;
 /// </summary>
 internal static class LatentBenchmark
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     private static readonly double[] DefaultLambdas = [1e-2, 3e-3, 1e-3, 3e-4];
 
     /// <summary>Cool-chic 5.0, mean of the 24 full Kodak images (its published results).</summary>
@@ -101,7 +103,7 @@ internal static class LatentBenchmark
         Directory.CreateDirectory(folder);
         Plots.Lines(Path.Combine(folder, "latent-rd.png"), $"PSNR against rate, mean of {curves.Count} image(s)", "bits per pixel", "PSNR (dB)", series);
         var json = mean.Select(m => new { name = m.Key, results = new { bpp = m.Value.Select(p => p.Bpp), psnr = m.Value.Select(p => p.Psnr) } });
-        File.WriteAllText(Path.Combine(folder, "latent-rd.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, "latent-rd.json"), JsonSerializer.Serialize(json, Indented));
         Console.WriteLine($"wrote {Path.Combine(folder, "latent-rd.png")} and latent-rd.json");
     }
 

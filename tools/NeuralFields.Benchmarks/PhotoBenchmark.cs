@@ -51,13 +51,13 @@ internal static class PhotoBenchmark
             foreach (double seconds in times)
             {
                 string run = Path.Combine(outDir, $"fit-{w}x{h}-{seconds}s");
-                var (exit, peak, wall) = Measure(nf, ["fit", photo, "--time", seconds.ToString(CultureInfo.InvariantCulture), "--out", run]);
+                var (exit, peak, wall) = PeakMemory.Measure(nf, ["fit", photo, "--time", seconds.ToString(CultureInfo.InvariantCulture), "--out", run]);
                 var row = new JsonObject { ["size"] = $"{w}x{h}", ["megapixels"] = Math.Round(w * (double)h / 1e6, 2), ["time_budget"] = seconds, ["exit"] = exit, ["peak_rss_mb"] = peak >> 20, ["wall_seconds"] = Math.Round(wall, 1) };
                 if (exit == 0)
                 {
                     using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
                     var m = metrics.RootElement;
-                    row["psnr"] = m.GetProperty("psnr").GetDouble();
+                    row["psnr"] = JsonNode.Parse(m.GetProperty("psnr").GetRawText());   // a number, or "inf" for an exact fit
                     row["steps"] = m.GetProperty("steps").GetInt32();
                     row["training_seconds"] = m.GetProperty("seconds").GetDouble();
                     row["model"] = m.GetProperty("model").GetProperty("description").GetString();
@@ -71,7 +71,7 @@ internal static class PhotoBenchmark
         }
         if (lastCheckpoint is not null)
         {
-            var (exit, peak, wall) = Measure(nf, ["render", lastCheckpoint, "--width", "10000", "--height", "7500", "-o", Path.Combine(outDir, "render-10000x7500.png")]);
+            var (exit, peak, wall) = PeakMemory.Measure(nf, ["render", lastCheckpoint, "--width", "10000", "--height", "7500", "-o", Path.Combine(outDir, "render-10000x7500.png")]);
             results.Add(new JsonObject { ["render"] = "10000x7500", ["exit"] = exit, ["peak_rss_mb"] = peak >> 20, ["wall_seconds"] = Math.Round(wall, 1) });
             Console.WriteLine($"nf render 10000x7500: exit {exit}, peak RSS {peak >> 20} MB, {wall:F1} s");
             AtomicFile.WriteAllText(Path.Combine(outDir, "photos.json"), results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -95,22 +95,5 @@ internal static class PhotoBenchmark
                 for (int c = 0; c < 3; c++) samples[(y * width + x) * 3 + c] = tile.Samples[(ty * tile.Width + tx) * 3 + c];
             }
         return new ImageSignal(width, height, 3, 8, samples);
-    }
-
-    /// <summary>Runs `dotnet nf.dll ARGS` under /usr/bin/time -v: exit code, peak resident bytes, wall seconds.</summary>
-    private static (int Exit, long PeakBytes, double Seconds) Measure(string nf, string[] arguments)
-    {
-        var info = new ProcessStartInfo("/usr/bin/time") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-v", "dotnet", nf }.Concat(arguments)) info.ArgumentList.Add(a);
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        output.Wait();
-        var line = errors.Split('\n').FirstOrDefault(l => l.Contains("Maximum resident set size", StringComparison.Ordinal));
-        long peak = line is null ? 0 : long.Parse(line.Split(':')[1].Trim(), CultureInfo.InvariantCulture) * 1024;
-        if (process.ExitCode != 0) Console.Error.WriteLine(errors.Split('\n').FirstOrDefault(l => l.StartsWith("error", StringComparison.Ordinal)) ?? errors);
-        return (process.ExitCode, peak, clock.Elapsed.TotalSeconds);
     }
 }

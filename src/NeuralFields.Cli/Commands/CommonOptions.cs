@@ -11,9 +11,10 @@ internal static class CommonOptions
 {
     public const string DefaultPreset = "siren";
 
-    public static Option<string?> Preset() => new("--preset", "-p")
+    /// <param name="defaultText">What is used without --preset or --config, when it is not <see cref="DefaultPreset"/>.</param>
+    public static Option<string?> Preset(string defaultText = DefaultPreset) => new("--preset", "-p")
     {
-        Description = $"Built-in model and training preset ({string.Join(", ", Presets.Names)}) [default: {DefaultPreset}]",
+        Description = $"Built-in model and training preset ({string.Join(", ", Presets.Names)}) [default: {defaultText}]",
     };
 
     public static Option<FileInfo?> Config() => new("--config", "-c")

@@ -108,29 +108,13 @@ internal static class CompressCommand
     }
 
     /// <summary>Without <paramref name="modelChosen"/> the file gets its modality's default preset instead of <paramref name="options"/>' config.</summary>
-    private static CompressionResult CompressOne(string source, string target, CompressionOptions options, bool modelChosen, LoadOptions load, CancellationToken cancel)
+    private static void CompressOne(string source, string target, CompressionOptions options, bool modelChosen, LoadOptions load, CancellationToken cancel)
     {
-        if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
-        var modality = ModalityRegistry.ForSource(source);
-        var signal = modality.Load(source, load);
-        if (!modelChosen)
-        {
-            options = options with { Config = Core.Models.Presets.Load(modality.DefaultPreset) };
-            options.Validate();
-        }
-        if (options.Lossless && !signal.Exact)
-            throw new NeuralFieldsException($"{source}: --lossless needs integer samples of at most 16 bits; this file is {signal.Description}");
-        Torch.EnsureLoaded();
-        int total = options.TrainingSteps + (options.QatSteps ?? options.DefaultQatSteps);
-        var result = ConsoleProgress.Show(Path.GetFileName(source), total,
-            observer => FieldCompressor.Compress(signal.Info, signal.Samples, options, observer, cancel, signal.Attributes));
-        var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        Directory.CreateDirectory(folder);
-        AtomicFile.Write(target, stream => stream.Write(result.File));
-        Console.WriteLine(Summary(source, target, result));
-        if (modality is ShapeModality)
-            Console.WriteLine(ShapeSummary(source, result));
-        return result;
+        var result = ConsoleProgress.Show(Path.GetFileName(source), options.TrainingSteps + (options.QatSteps ?? options.DefaultQatSteps),
+            observer => FileCompression.Compress(source, target, options, modelChosen, load, observer, cancel));
+        Console.WriteLine(Summary(source, target, result.Compression));
+        if (result.Surface is { } surface)
+            Console.WriteLine(ShapeSummary(source, surface));
     }
 
     private static int CompressFolder(string folder, string outFolder, Shard shard, CompressionOptions options, bool modelChosen, LoadOptions load, CancellationToken cancel)
@@ -163,9 +147,8 @@ internal static class CompressCommand
     }
 
     /// <summary>For meshes the grid PSNR says little: how far the decoded surface lies from the source's.</summary>
-    private static string ShapeSummary(string source, CompressionResult r)
+    private static string ShapeSummary(string source, TriangleMesh surface)
     {
-        var surface = ShapeModality.Surface(r.Decoded);
         var mesh = MeshFile.Load(source);
         double chamfer = ShapeMetrics.Chamfer(mesh, surface, 20_000, 0);
         var (min, max) = mesh.Bounds();

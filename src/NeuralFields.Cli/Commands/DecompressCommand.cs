@@ -1,6 +1,6 @@
 using System.CommandLine;
+using NeuralFields.Codec.Compression;
 using NeuralFields.Codec.Decoder;
-using NeuralFields.Fitting.Modalities;
 
 namespace NeuralFields.Cli.Commands;
 
@@ -17,21 +17,7 @@ internal static class DecompressCommand
         {
             var path = parse.GetValue(file)!.FullName;
             var target = parse.GetValue(output)!.FullName;
-            var bytes = NeuralFileReader.LoadBytes(path);
-            NeuralFile parsed;
-            IModality writer;
-            DecodedSignal decoded;
-            try
-            {
-                parsed = NeuralFileReader.Read(bytes, new DecodeLimits(parse.GetValue(maxPixels)));
-                writer = ModalityRegistry.ForName(parsed.Header.Signal.Modality);  // before decoding: no writer, no work
-                decoded = FieldDecoder.Decode(parsed);
-            }
-            catch (NeuralFileException e)
-            {
-                throw new NeuralFileException($"{Path.GetFileName(path)}: {e.Message}");
-            }
-            writer.Write(target, decoded);
+            var (parsed, decoded) = FileCompression.Decompress(path, target, new DecodeLimits(parse.GetValue(maxPixels)));
             var s = decoded.Info;
             Console.WriteLine($"{Path.GetFileName(path)} -> {target}: {string.Join("x", s.Dimensions.Reverse())} {s.Modality}, {s.Channels} channel(s), {s.BitDepth}-bit" +
                 (parsed.Header.Lossless ? ", lossless" : ""));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using NeuralFields.Fitting.Experiments;
 using NeuralFields.Cli.Output;
 using NeuralFields.Core.Models;
@@ -13,10 +12,9 @@ namespace NeuralFields.Cli.Commands;
 /// seeded masks), restore it with every preset and the classic baselines, and write results.json,
 /// results.md, crops, plots and report.html. Finished cells are saved at once and reused on a rerun.
 /// </summary>
-internal static partial class ExperimentCommand
+internal static class ExperimentCommand
 {
     private const string DefaultPresets = "relu-pe,relu-rff,siren";
-    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".tga", ".webp", ".gif", ".pbm"];
 
     public static Command Create() => new("experiment", "Super-resolution and inpainting experiments: every preset against classic baselines on a folder of images, with a report")
     {
@@ -45,21 +43,18 @@ internal static partial class ExperimentCommand
             CommonOptions.RequirePositive(parse.GetValue(crop), "--crop");
             CommonOptions.RequirePositive(parse.GetValue(limit), "--limit");
             var task = makeTask(parse.GetValue(settings)!);
-            var presetList = LoadPresets(parse.GetValue(presets)!, task);
-            var imageList = LoadImages(parse.GetValue(images)!, parse.GetValue(crop), parse.GetValue(limit));
-            foreach (var image in imageList)
-                foreach (var setting in task.Settings)
-                    _ = task.Prepare(image, setting, parse.GetValue(seed));   // too small for a scale, a mask that hides everything
-            var outDir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"experiment-{name}"));
-            var plan = new ExperimentPlan(task, imageList, presetList, parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(crop), outDir);
+            var presetList = ExperimentInputs.LoadPresets(Split(parse.GetValue(presets)!, "--presets"), task);
+            var imageList = ExperimentInputs.LoadImages(parse.GetValue(images)!.FullName, parse.GetValue(crop), parse.GetValue(limit));
+            var outDir = parse.GetValue(output)?.FullName ?? Path.Combine("runs", $"experiment-{name}");
+            var plan = ExperimentInputs.Plan(task, imageList, presetList, parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(crop), outDir);
 
-            Directory.CreateDirectory(outDir);
+            Directory.CreateDirectory(plan.OutDir);
             var outcome = ExperimentProgress.Show($"{name} experiment", plan.CellCount, progress => ExperimentRunner.Run(plan, progress, cancel));
             var summary = ExperimentReport.Write(plan, outcome);
             Console.WriteLine();
             Console.WriteLine($"{plan.CellCount} cells ({outcome.Reused} reused from an earlier run)");
             foreach (var verdict in summary.Verdicts) Console.WriteLine(verdict.Sentence(summary.ScoreName));
-            Console.WriteLine($"-> {Path.Combine(outDir, ExperimentReport.Html)}");
+            Console.WriteLine($"-> {Path.Combine(plan.OutDir, ExperimentReport.Html)}");
             return 0;
         })));
         return command;
@@ -70,37 +65,4 @@ internal static partial class ExperimentCommand
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return parts.Length > 0 ? parts : throw new NeuralFieldsException($"{option} names nothing");
     }
-
-    private static List<(string Name, FieldConfig Config)> LoadPresets(string text, RestorationTask task)
-    {
-        var names = Split(text, "--presets").Distinct().ToArray();
-        foreach (var n in names)
-        {
-            if (task.Baselines.Contains(n)) throw new NeuralFieldsException($"preset '{n}' has the name of a baseline");
-            if (!SafeName().IsMatch(n)) throw new NeuralFieldsException($"unknown preset '{n}' (known: {string.Join(", ", Presets.Names)})");
-        }
-        return names.Select(n => (n, Presets.Load(n))).ToList();
-    }
-
-    private static List<ExperimentImage> LoadImages(DirectoryInfo folder, int? crop, int? limit)
-    {
-        if (!folder.Exists) throw new NeuralFieldsException($"image folder not found: {folder.FullName}");
-        var files = folder.GetFiles()
-            .Where(f => Extensions.Contains(f.Extension.ToLowerInvariant()) && !f.Name.StartsWith('.'))
-            .OrderBy(f => f.Name, StringComparer.Ordinal)
-            .Take(limit ?? int.MaxValue)
-            .ToList();
-        if (files.Count == 0) throw new NeuralFieldsException($"no images in {folder.FullName} ({string.Join(", ", Extensions)})");
-        var duplicate = files.GroupBy(f => Path.GetFileNameWithoutExtension(f.Name)).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new NeuralFieldsException($"two images are named {duplicate.Key} ({string.Join(", ", duplicate.Select(f => f.Name))}); results are keyed by name");
-        return files.Select(f =>
-        {
-            var image = ImageFile.Load(f.FullName);
-            if (crop is int n) image = ImageCrop.Centre(image, Math.Min(n, image.Width), Math.Min(n, image.Height));
-            return new ExperimentImage(Path.GetFileNameWithoutExtension(f.Name), f.FullName, image);
-        }).ToList();
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-    private static partial Regex SafeName();
 }

@@ -3,6 +3,7 @@ using NeuralFields.Fitting.Shapes;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Core.Training;
 using NeuralFields.Schema;
+using NeuralFields.Schema.IO;
 using NeuralFields.Signals.Mesh;
 
 namespace NeuralFields.Cli.Commands;
@@ -27,6 +28,7 @@ internal static class ExtractCommand
             if (r is < 8 or > 1024) throw new NeuralFieldsException($"--resolution must be between 8 and 1024, got {r}");
             var target = parse.GetValue(output)!;
             if (!MeshFile.IsMeshPath(target.FullName)) throw new NeuralFieldsException($"{target.Name}: write meshes as .ply or .obj");
+            OutputPath.RefuseReplacing(target.FullName, file.FullName);
             Torch.EnsureLoaded();
             var model = Checkpoint.Load(file.FullName).Model;
             if (!FieldGrid.IsShapeField(model.Signal))

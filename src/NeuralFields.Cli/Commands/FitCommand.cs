@@ -6,6 +6,7 @@ using NeuralFields.Fitting;
 using NeuralFields.Fitting.Modalities;
 using NeuralFields.Fitting.Sources;
 using NeuralFields.Schema;
+using NeuralFields.Schema.IO;
 using NeuralFields.Signals.Mesh;
 
 namespace NeuralFields.Cli.Commands;
@@ -22,7 +23,8 @@ internal static class FitCommand
         var field = new Option<FieldKind>("--field") { Description = "Meshes: the field to fit, sdf or occupancy", DefaultValueFactory = _ => FieldKind.Sdf };
         var samples = new Option<int>("--samples") { Description = "Meshes: training points (half near the surface, half uniform)", DefaultValueFactory = _ => 200_000 };
         var resolution = new Option<int>("--resolution") { Description = "Meshes: grid for the extracted surface.ply (IoU on min(R, 64)^3; preview 4R pixels)", DefaultValueFactory = _ => 128 };
-        var preset = CommonOptions.Preset();
+        var preset = CommonOptions.Preset(
+            "images: a hash grid sized to the image and the memory budget (printed as 'model: ...'); WAV: audio-siren; meshes: sdf-hashgrid or occupancy-hashgrid; volumes: siren");
         var config = CommonOptions.Config();
         var steps = CommonOptions.Steps();
         var target = new Option<double?>("--target-psnr") { Description = "Stop as soon as the full-image PSNR reaches this many dB [default: none]" };
@@ -85,12 +87,13 @@ internal static class FitCommand
                 ConfigName = name,
             };
             var outDir = parse.GetValue(output)?.FullName ?? Path.Combine("runs", Path.GetFileNameWithoutExtension(file.Name));
+            FieldFit.CheckOutput(source, outDir);
             var plan = FieldFit.Plan(source, fieldConfig, options);
             Console.WriteLine($"model: {name}{(plan.Config.Description is { } d ? $" ({d})" : "")}");
             foreach (var line in plan.Notes) Console.WriteLine(line);
             int total = options.Steps ?? plan.Config.Training.Steps;
             using var result = ConsoleProgress.Show(source.Label, total, observer => FieldFit.Run(source, plan.Config, options, observer, cancel));
-            result.Save(outDir);
+            result.Save(outDir, cancel);
             if (result.Reconstruction is ImageReconstruction { Rendering.Note: { } note })
                 Console.Error.WriteLine($"note: {note}");
             Console.WriteLine($"{result.Summary} -> {outDir}");

@@ -3,6 +3,7 @@ using System.Globalization;
 using NeuralFields.Fitting.Restoration;
 using NeuralFields.Cli.Output;
 using NeuralFields.Schema;
+using NeuralFields.Schema.IO;
 using NeuralFields.Signals.Image;
 
 namespace NeuralFields.Cli.Commands;
@@ -34,6 +35,8 @@ internal static class InpaintCommand
             var imageFile = parse.GetValue(image)!;
             var maskFile = parse.GetValue(mask)!;
             CommonOptions.RequirePositive(parse.GetValue(steps), "--steps");
+            var target = parse.GetValue(output)!;
+            OutputPath.RefuseReplacing(target.FullName, imageFile.FullName, maskFile.FullName);
             var (fieldConfig, name) = CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config));
             var source = ImageFile.Load(imageFile.FullName, parse.GetValue(alpha), parse.GetValue(maxPixels));
             if (!maskFile.Exists) throw new NeuralFieldsException($"mask not found: {maskFile.FullName}");
@@ -45,8 +48,6 @@ internal static class InpaintCommand
 
             var fit = ConsoleProgress.Show(imageFile.Name, parse.GetValue(steps) ?? fieldConfig.Training.Steps,
                 observer => FieldRestoration.FitAndRender(source, known, fieldConfig, parse.GetValue(steps), parse.GetValue(seed), source.Width, source.Height, observer, cancel));
-            var target = parse.GetValue(output)!;
-            Directory.CreateDirectory(target.DirectoryName!);
             ImageFile.SavePng(target.FullName, fit.Rendered);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{imageFile.Name}: fitted {known.KnownCount:N0} known pixels of {source.Width}x{source.Height} ({100 * known.KnownFraction:F1}%) with {name}, " +

@@ -52,10 +52,10 @@ internal static class LatentCommand
         CompressionResult result;
         if (rate.Bpp is double bpp)
             result = LatentRateControl.Compress(signal.Info, signal.Samples, options, bpp,
-                fit => new Announced(name, fit), cancel, signal.Attributes);
+                signal.Attributes, fit => new Announced(name, fit), cancel);
         else
             result = ConsoleProgress.Show(name, options.TrainingSteps,
-                observer => LatentCompressor.Compress(signal.Info, signal.Samples, options, observer, cancel, signal.Attributes));
+                observer => LatentCompressor.Compress(signal.Info, signal.Samples, options, signal.Attributes, observer, cancel));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
         AtomicFile.Write(target, stream => stream.Write(result.File));
         var h = result.Header;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Core.Training;
 using NeuralFields.Schema;
+using NeuralFields.Schema.IO;
 using NeuralFields.Signals.Image;
 using static TorchSharp.torch;
 
@@ -34,9 +35,10 @@ internal static class RenderCommand
             CommonOptions.RequirePositive(parse.GetValue(height), "--height");
             CommonOptions.RequireRange(parse.GetValue(azimuth), "--azimuth", -360, 360);
             CommonOptions.RequireRange(parse.GetValue(elevation), "--elevation", -89, 89);   // at ±90° the camera's up vector is undefined
+            var target = parse.GetValue(output)!;
+            OutputPath.RefuseReplacing(target.FullName, file.FullName);
             Torch.EnsureLoaded();
             var contents = Checkpoint.Load(file.FullName);
-            var target = parse.GetValue(output)!;
             if (FieldImages.IsShape(contents.Model))
             {
                 var preview = FieldImages.Preview(contents.Model, parse.GetValue(width), parse.GetValue(height), parse.GetValue(azimuth), parse.GetValue(elevation));

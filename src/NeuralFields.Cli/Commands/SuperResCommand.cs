@@ -3,6 +3,7 @@ using System.Globalization;
 using NeuralFields.Fitting.Restoration;
 using NeuralFields.Cli.Output;
 using NeuralFields.Schema;
+using NeuralFields.Schema.IO;
 using NeuralFields.Signals.Image;
 
 namespace NeuralFields.Cli.Commands;
@@ -30,6 +31,8 @@ internal static class SuperResCommand
             var imageFile = parse.GetValue(image)!;
             int factor = ParseScale(parse.GetValue(scale)!);
             CommonOptions.RequirePositive(parse.GetValue(steps), "--steps");
+            var target = parse.GetValue(output)!;
+            OutputPath.RefuseReplacing(target.FullName, imageFile.FullName);
             var (fieldConfig, name) = CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config));
             var source = ImageFile.Load(imageFile.FullName, parse.GetValue(alpha), parse.GetValue(maxPixels));
             long width = (long)source.Width * factor, height = (long)source.Height * factor;
@@ -38,8 +41,6 @@ internal static class SuperResCommand
 
             var fit = ConsoleProgress.Show(imageFile.Name, parse.GetValue(steps) ?? fieldConfig.Training.Steps,
                 observer => FieldRestoration.FitAndRender(source, null, fieldConfig, parse.GetValue(steps), parse.GetValue(seed), (int)width, (int)height, observer, cancel));
-            var target = parse.GetValue(output)!;
-            Directory.CreateDirectory(target.DirectoryName!);
             ImageFile.SavePng(target.FullName, fit.Rendered);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{imageFile.Name}: fitted {source.Width}x{source.Height} with {name}, {fit.Steps} steps in {fit.Seconds:F1} s (fit PSNR {fit.FitPsnr:F2} dB); " +

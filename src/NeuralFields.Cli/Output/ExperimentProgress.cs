@@ -37,7 +37,7 @@ internal sealed class ExperimentProgress : IExperimentObserver
     }
 
     /// <summary>A cell (one image, setting and method) starts.</summary>
-    public void Begin(string cell)
+    public void CellStarted(string cell)
     {
         _cell = cell;
         if (_current is null) return;
@@ -46,7 +46,7 @@ internal sealed class ExperimentProgress : IExperimentObserver
     }
 
     /// <summary>A cell is finished (or was <paramref name="reused"/> from an earlier run).</summary>
-    public void End(string summary, bool reused)
+    public void CellFinished(string summary, bool reused)
     {
         _done++;
         string line = $"[{_done}/{_total}] {_cell}: {summary}{(reused ? " (reused)" : "")}";

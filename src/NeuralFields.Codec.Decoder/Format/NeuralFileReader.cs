@@ -97,7 +97,7 @@ public static class NeuralFileReader
         if (header.Latent)
         {
             // The synthesis and entropy networks came first; the ARM now gives the latents their probabilities.
-            LatentStream.Decode(bytes, at + header.WeightBytes, header.LatentBytes, (LatentGridConfig)header.Config.Encoding.ForSignal(header.Signal.Dimensions), tensors);
+            LatentPayload.Decode(bytes, at + header.WeightBytes, header.LatentBytes, (LatentGridConfig)header.Config.Encoding.ForSignal(header.Signal.Dimensions), tensors);
             return new NeuralFile(header, tensors, null);
         }
 
@@ -171,7 +171,7 @@ public static class NeuralFileReader
         if (latent && lossless)
             throw new NeuralFileException("the file is damaged: a latent-grid file marked lossless");
         if (latent)
-            LatentStream.CheckSteps((LatentGridConfig)config.Encoding.ForSignal(signal.Dimensions), tensors);
+            LatentPayload.CheckSteps((LatentGridConfig)config.Encoding.ForSignal(signal.Dimensions), tensors);
         if (!lossless && (mode != 0 || (residualBytes != 0 && !latent)))
             throw new NeuralFileException("the file is damaged: a residual in a lossy file");
         return new NeuralFileHeader(format, decoder, signal, config, json, tensors,

@@ -39,7 +39,7 @@ public static class NeuralFileWriter
         if (latent)
         {
             if (residual is not null) throw new ArgumentException("latent-grid files are lossy: they take no residual");
-            residualStream = LatentStream.Encode((LatentGridConfig)config.Encoding.ForSignal(signal.Dimensions), tensors);
+            residualStream = LatentPayload.Encode((LatentGridConfig)config.Encoding.ForSignal(signal.Dimensions), tensors);
         }
         else if (residual is not null)
         {

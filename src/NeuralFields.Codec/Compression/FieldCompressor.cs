@@ -21,7 +21,7 @@ namespace NeuralFields.Codec.Compression;
 public static class FieldCompressor
 {
     public static CompressionResult Compress(SignalInfo signal, ushort[] samples, CompressionOptions options,
-        ITrainingObserver? observer = null, CancellationToken cancel = default, IReadOnlyDictionary<string, string>? attributes = null)
+        IReadOnlyDictionary<string, string>? attributes = null, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         options.Validate();
         ModelLayout.Tensors(options.Config, signal);                // refuses oversized models before training

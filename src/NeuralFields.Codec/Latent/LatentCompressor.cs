@@ -27,7 +27,7 @@ public static class LatentCompressor
     private static readonly int[] SynthesisFractions = [6, 7, 8, 9, 10], ArmFractions = [5, 6, 7, 8, 9];
 
     public static CompressionResult Compress(SignalInfo signal, ushort[] samples, LatentOptions options,
-        ITrainingObserver? observer = null, CancellationToken cancel = default, IReadOnlyDictionary<string, string>? attributes = null)
+        IReadOnlyDictionary<string, string>? attributes = null, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         options.Validate();
         if (signal.Modality != "image") throw new NeuralFieldsException($"the latent-grid codec compresses images, not {signal.Modality}");
@@ -74,7 +74,7 @@ public static class LatentCompressor
         {
             var tensors = LatentQuantizer.Quantize(model, SynthesisFractions[0], k);
             long bytes = StreamBytes(tensors.Where(t => t.Name.StartsWith(FieldLayout.Encoding(LatentGridConfig.ArmPrefix) + ".", StringComparison.Ordinal)))
-                + LatentStream.Encode(grid, tensors).Length;
+                + LatentPayload.Encode(grid, tensors).Length;
             if (bytes < bestArmBytes) (bestArm, bestArmBytes) = (k, bytes);
         }
         int bestSynthesis = SynthesisFractions[0];

@@ -33,16 +33,16 @@ public sealed class LatentSchedule(LatentGridEncoding encoding, int steps, doubl
 {
     private readonly System.Diagnostics.Stopwatch _clock = new();
 
-    public void BeforeCompute(int step)
+    public void BeforeCompute(int stepIndex)
     {
         if (!_clock.IsRunning) _clock.Start();
-        bool late = step >= (1 - straightFraction) * steps
+        bool late = stepIndex >= (1 - straightFraction) * steps
             || (timeBudget is double budget && _clock.Elapsed.TotalSeconds >= (1 - straightFraction) * budget);
         encoding.Rounding = late ? Core.Encodings.LatentRounding.StraightThrough : Core.Encodings.LatentRounding.Noise;
         encoding.BeginStep();
     }
 
-    public void AfterCompute(int step, double loss) => encoding.EndStep();
+    public void AfterCompute(int stepIndex, double loss) => encoding.EndStep();
 
     public void AfterRun() => encoding.EndStep();
 }

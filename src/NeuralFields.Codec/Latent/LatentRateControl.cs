@@ -17,14 +17,14 @@ public static class LatentRateControl
 
     /// <summary>A fit reports the λ it trains at through <paramref name="onFit"/> (fit number, λ) before it starts.</summary>
     public static CompressionResult Compress(SignalInfo signal, ushort[] samples, LatentOptions options, double targetBpp,
-        Func<int, ITrainingObserver?>? observerForFit = null, CancellationToken cancel = default, IReadOnlyDictionary<string, string>? attributes = null)
+        IReadOnlyDictionary<string, string>? attributes = null, Func<int, ITrainingObserver?>? observerForFit = null, CancellationToken cancel = default)
     {
         if (!(targetBpp > 0 && targetBpp <= 64)) throw new NeuralFieldsException($"--bpp must be a positive number of bits per pixel up to 64, got {targetBpp}");
         var points = new List<(double LogLambda, double LogBpp, CompressionResult Result)>();
         double logLambda = Math.Log(options.Lambda), logTarget = Math.Log(targetBpp);
         for (int fit = 0; fit < MaxFits; fit++)
         {
-            var result = LatentCompressor.Compress(signal, samples, options with { Lambda = Math.Exp(logLambda) }, observerForFit?.Invoke(fit), cancel, attributes);
+            var result = LatentCompressor.Compress(signal, samples, options with { Lambda = Math.Exp(logLambda) }, attributes, observerForFit?.Invoke(fit), cancel);
             double logBpp = Math.Log(result.BitsPerGridPoint);
             points.Add((logLambda, logBpp, result));
             if (Math.Abs(result.BitsPerGridPoint / targetBpp - 1) <= Tolerance) break;

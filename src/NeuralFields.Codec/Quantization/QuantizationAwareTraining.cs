@@ -39,7 +39,7 @@ public sealed class QuantizationAwareTraining(FieldModel model, QuantizationPlan
         return trainer.Run(new TrainingRun(steps), observer, cancel);
     }
 
-    public void BeforeCompute(int step)
+    public void BeforeCompute(int stepIndex)
     {
         _masters = _stored.Select(t => ModelTensors.Values(t.Parameter)).ToArray();
         _best ??= _masters;
@@ -54,10 +54,10 @@ public sealed class QuantizationAwareTraining(FieldModel model, QuantizationPlan
         }
     }
 
-    public void AfterCompute(int step, double loss)
+    public void AfterCompute(int stepIndex, double loss)
     {
         if (loss < BestLoss)
-            (BestLoss, BestStep, _best) = (loss, step, _masters);
+            (BestLoss, BestStep, _best) = (loss, stepIndex, _masters);
         Load(_masters!);
     }
 

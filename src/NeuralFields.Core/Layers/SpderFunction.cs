@@ -31,7 +31,7 @@ public sealed class SpderFunction : autograd.SingleTensorFunction<SpderFunction>
         return u.sin_().mul_(damped).MoveToOuterDisposeScope();
     }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
         var saved = ctx.get_saved_variables();
         double omega = (double)ctx.get_data("omega");
@@ -51,10 +51,10 @@ public sealed class SpderFunction : autograd.SingleTensorFunction<SpderFunction>
         {
             derivative = u.cos().mul_(u.arctan()).add_(u.sin().div_(u.square().add_(1)));
         }
-        var gradient = derivative.mul_(grad).mul_(omega).MoveToOuterDisposeScope();
+        var gradient = derivative.mul_(grad_output).mul_(omega).MoveToOuterDisposeScope();
         // Backward runs on autograd's thread, outside the caller's dispose scopes: release these handles here (as SineFunction does).
         foreach (var t in saved) t.Dispose();
-        grad.Dispose();
+        grad_output.Dispose();
         return [gradient, null!, null!];
     }
 }

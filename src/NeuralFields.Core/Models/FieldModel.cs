@@ -69,10 +69,10 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
             : 1.0;
 
     /// <summary>Raw outputs [N, Head.RawOutputs] for coordinates [N, dims].</summary>
-    public override Tensor forward(Tensor coordinates) => Forward(coordinates, null);
+    public override Tensor forward(Tensor coordinates) => ForwardAtLevel(coordinates, null);
 
     /// <summary>Raw outputs of <paramref name="level"/> (1..<see cref="Levels"/>; null: the finest, the one training fits).</summary>
-    public Tensor Forward(Tensor coordinates, int? level)
+    public Tensor ForwardAtLevel(Tensor coordinates, int? level)
     {
         if (level is int k && (k < 1 || k > Levels))
             throw new ArgumentOutOfRangeException(nameof(level), $"level must be between 1 and {Levels}, got {k}");
@@ -106,7 +106,7 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
             var x = coordinates.narrow(0, start, length);
             if (length < block)
                 x = cat([x, x[^1..].expand(block - length, -1)], 0);
-            using var raw = Forward(x, level);
+            using var raw = ForwardAtLevel(x, level);
             parts.Add(Head.Values(raw).narrow(0, 0, length));
         }
         return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();

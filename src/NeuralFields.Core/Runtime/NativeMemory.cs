@@ -16,8 +16,8 @@ internal static partial class NativeMemory
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            mallopt(MMmapThreshold, 32 << 20);     // glibc's maximum: buffers up to 32 MiB come from the heap
-            mallopt(MTrimThreshold, 1 << 30);      // and freed heap memory is kept for the next step
+            _ = mallopt(MMmapThreshold, 32 << 20);     // glibc's maximum: buffers up to 32 MiB come from the heap
+            _ = mallopt(MTrimThreshold, 1 << 30);      // and freed heap memory is kept for the next step
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -49,7 +49,21 @@ public sealed class Adam : IDisposable
         }
     }
 
-    public void Update(double learningRate)
+    /// <summary>The parameters in the order of <see cref="StateTensors"/> and of <see cref="Update(double, IReadOnlyList{Tensor})"/>'s gradients.</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters.Select(p => p.Parameter).ToList();
+
+    /// <summary>Applies one step to the parameters' autograd gradients.</summary>
+    public void Update(double learningRate) => Update(learningRate, i => _parameters[i].Parameter.grad);
+
+    /// <summary>Applies one step to gradients computed elsewhere (a fused step), one per <see cref="Parameters"/> entry, same shapes.</summary>
+    public void Update(double learningRate, IReadOnlyList<Tensor> gradients)
+    {
+        if (gradients.Count != _parameters.Length)
+            throw new ArgumentException("one gradient per parameter is needed", nameof(gradients));
+        Update(learningRate, i => gradients[i]);
+    }
+
+    private void Update(double learningRate, Func<int, Tensor?> gradientOf)
     {
         Step++;
         double bc1 = 1 - Math.Pow(_beta1, Step);
@@ -58,7 +72,7 @@ public sealed class Adam : IDisposable
         for (int i = 0; i < _parameters.Length; i++)
         {
             var (p, scale) = _parameters[i];
-            var g = p.grad;
+            var g = gradientOf(i);
             if (g is null) continue;
             if (_fused && Fusable(p, g, _m[i], _v[i]))
             {

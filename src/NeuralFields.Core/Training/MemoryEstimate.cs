@@ -7,7 +7,8 @@ namespace NeuralFields.Core.Training;
 /// <summary>
 /// What training a config on a signal will hold in memory, estimated from its description before anything is
 /// allocated: the model's tensors, their gradients and Adam's two moments, one batch's activations through the
-/// TorchSharp path (forward values kept for backward, and backward's own buffers), and the process itself.
+/// TorchSharp path (forward values kept for backward, and backward's own buffers), and the process itself. The fused
+/// step keeps only a tile's activations and the encoding's feature gradients, so this bounds its use from above.
 /// </summary>
 public sealed record MemoryEstimate(long Model, long Gradients, long Optimizer, long Batch, long Process)
 {

@@ -14,15 +14,17 @@ public static class SignalPsnr
     public const int DefaultChunk = 65536;
 
     /// <summary>PSNR over every row of <paramref name="coordinates"/> / <paramref name="targets"/>.</summary>
-    public static double Of(FieldModel model, Tensor coordinates, Tensor targets, int chunk = DefaultChunk)
+    public static double Of(FieldModel model, Tensor coordinates, Tensor targets, int chunk = DefaultChunk, Func<Tensor, Tensor>? predict = null)
     {
         using var samples = new Samples.TensorSamples(coordinates.alias(), targets.alias());
-        return Of(model, samples, chunk);
+        return Of(model, samples, chunk, predict);
     }
 
     /// <summary>PSNR over every pair of <paramref name="samples"/>, taken a chunk at a time.</summary>
-    public static double Of(FieldModel model, Samples.ITrainingSamples samples, int chunk = DefaultChunk)
+    /// <param name="predict">Values of a chunk of coordinates; null: <see cref="FieldModel.Predict"/> (a fused step passes its own forward pass).</param>
+    public static double Of(FieldModel model, Samples.ITrainingSamples samples, int chunk = DefaultChunk, Func<Tensor, Tensor>? predict = null)
     {
+        predict ??= x => model.Predict(x);
         long n = samples.Count;
         // Chunks start at multiples of the prediction block, so each sample sits at the same row of the same block.
         long block = FieldModel.EvaluationBlock / model.Head.QueriesPerSample;
@@ -34,7 +36,7 @@ public static class SignalPsnr
                 using var scope = NewDisposeScope();
                 long length = Math.Min(chunk, n - start);
                 var (x, y) = samples.Slice(start, length);
-                var predicted = model.Predict(x);
+                var predicted = predict(x);
                 var difference = (predicted - y).contiguous();
                 AddSquares(difference, ref sum);
             }

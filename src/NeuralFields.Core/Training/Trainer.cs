@@ -53,8 +53,11 @@ public sealed class Trainer : IDisposable
         _seed = seed;
         var scale = _options.LearningRateScale ?? model.LearningRateScale;
         _adam = new Adam(model.named_parameters().Select(p => (p.parameter, scale(p.name))), _config.Beta1, _config.Beta2, _config.Epsilon);
-        _step = TrainingSteps.Create(model, _adam, _options.LossTerms);
+        _step = TrainingSteps.Create(model, _adam, _options.LossTerms, _config.ImplementationOrDefault);
     }
+
+    /// <summary>"fused" or "torch": the training step this trainer runs (training.implementation resolved for the model).</summary>
+    public string StepImplementation => _step is FusedTrainingStep ? "fused" : "torch";
 
     public FieldModel Model => _model;
 
@@ -190,7 +193,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Full-signal PSNR of the current weights (values in [0,1]), chunk by chunk.</summary>
     public double Evaluate()
     {
-        double psnr = SignalPsnr.Of(_model, _samples);
+        double psnr = SignalPsnr.Of(_model, _samples, predict: Predictor);
         _model.train();
         return psnr;
     }
@@ -208,7 +211,7 @@ public sealed class Trainer : IDisposable
         _subset ??= SubsetIndices(n).DetachFromDisposeScope();
         using var scope = NewDisposeScope();
         var (x, y) = _samples.Gather(_subset);
-        double estimate = SignalPsnr.Of(_model, x, y);
+        double estimate = SignalPsnr.Of(_model, x, y, predict: Predictor);
         _model.train();
         if (run.TargetPsnr is double target && estimate >= target)
             return (Evaluate(), done, false);
@@ -220,6 +223,12 @@ public sealed class Trainer : IDisposable
         using var generator = new Generator(unchecked((ulong)(_seed * 1_000_003 + 104_729)));
         return randperm(n, generator: generator).narrow(0, 0, EvaluationSchedule.SubsetSize).sort().Values;
     }
+
+    /// <summary>
+    /// The fused step's own forward pass for PSNR measurements when it trains (faster, and what it trains); bit checks
+    /// keep <see cref="FieldModel.Predict"/>, the values a render or a decoder gives, since exactness is judged on them.
+    /// </summary>
+    private Func<Tensor, Tensor>? Predictor => _step is FusedTrainingStep fused ? fused.Predict : null;
 
     private BitTracker Bits()
     {

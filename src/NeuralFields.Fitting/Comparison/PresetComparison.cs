@@ -32,7 +32,7 @@ public static class PresetComparison
         {
             var options = new FitOptions { Steps = steps, Seed = seed, ConfigName = name };
             using var result = (progress ?? NoProgress.Instance).Show($"{image.Label} {name}", steps, observer => FieldFit.Run(image, config, options, observer, cancel));
-            result.Save(Path.Combine(outDir, name));
+            result.Save(Path.Combine(outDir, name), cancel);
             var reconstruction = (ImageReconstruction)result.Reconstruction;
             rows.Add(new ComparisonRow(name, reconstruction.Psnr!.Value, reconstruction.Ssim, result.Parameters, result.Seconds, result.SamplesPerSecond,
                 result.Steps, result.Curve.ToList()));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using NeuralFields.Schema.IO;
 using NeuralFields.Signals.Image;
 
@@ -15,7 +14,7 @@ public sealed class CellStore(string outDir)
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,   // an exact output has PSNR infinity
+        Converters = { new Output.MetricsJson.DoubleConverter() },   // an exact output has PSNR infinity, written "inf" as in metrics.json
         WriteIndented = true,
     };
 

@@ -79,6 +79,6 @@ public static class ExperimentReport
 
     private static JsonArray Array(IEnumerable<JsonNode> items) => new(items.ToArray());
 
-    /// <summary>JSON has no infinity: an exact output's PSNR is written as the string "inf".</summary>
-    private static JsonNode Number(double value) => double.IsFinite(value) ? JsonValue.Create(Math.Round(value, 4)) : JsonValue.Create("inf");
+    /// <summary>JSON has no infinity: an exact output's PSNR is written as the string "inf", as metrics.json does.</summary>
+    private static JsonNode Number(double value) => Output.MetricsJson.Finite(value);
 }

@@ -44,7 +44,7 @@ public static class ExperimentRunner
                 foreach (var method in plan.Methods)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    progress.Begin($"{c.Image} {setting.Label} {method}");
+                    progress.CellStarted($"{c.Image} {setting.Label} {method}");
                     var config = plan.Presets.Where(p => p.Name == method).Select(p => p.Config).FirstOrDefault();
                     string fingerprint = config is null
                         ? Fingerprint.Of(c.Fingerprint, method)
@@ -54,7 +54,7 @@ public static class ExperimentRunner
                         reused++;
                         cells.Add(saved.Result);
                         outputs.Add(saved.Output);
-                        progress.End(Summary(saved.Result), reused: true);
+                        progress.CellFinished(Summary(saved.Result), reused: true);
                         continue;
                     }
                     var (cell, output) = config is null
@@ -63,7 +63,7 @@ public static class ExperimentRunner
                     store.Save(c, cell, output);
                     cells.Add(cell);
                     outputs.Add(output);
-                    progress.End(Summary(cell), reused: false);
+                    progress.CellFinished(Summary(cell), reused: false);
                 }
                 string crop = Path.Combine("crops", $"{c.Image}-{setting.Slug}.png");
                 var (w, h) = CropStrip.Write(Path.Combine(plan.OutDir, crop), [c.Truth, c.Preview, .. outputs]);

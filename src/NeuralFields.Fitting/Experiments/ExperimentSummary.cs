@@ -11,10 +11,10 @@ public sealed record SettingVerdict(string Setting, MethodMean BestPreset, Metho
 {
     public string Sentence(string scoreName) =>
         $"{Setting}: the best preset is {BestPreset.Method} with {ReportFormat.Db(BestPreset.Score)} dB mean {scoreName}, " +
-        $"{ReportFormat.Signed(BestPreset.Score - Reference.Score)} dB against {Reference.Method} ({ReportFormat.Db(Reference.Score)} dB)" +
+        $"{ReportFormat.Difference(BestPreset.Score - Reference.Score)} dB against {Reference.Method} ({ReportFormat.Db(Reference.Score)} dB)" +
         (BestBaseline.Method == Reference.Method
             ? "."
-            : $" and {ReportFormat.Signed(BestPreset.Score - BestBaseline.Score)} dB against the best baseline, {BestBaseline.Method} ({ReportFormat.Db(BestBaseline.Score)} dB).");
+            : $" and {ReportFormat.Difference(BestPreset.Score - BestBaseline.Score)} dB against the best baseline, {BestBaseline.Method} ({ReportFormat.Db(BestBaseline.Score)} dB).");
 }
 
 /// <summary>Means per setting and method, and the verdict of each setting.</summary>

@@ -6,8 +6,8 @@ namespace NeuralFields.Fitting.Experiments;
 public interface IExperimentObserver : ITrainingObserver
 {
     /// <summary>A cell starts.</summary>
-    void Begin(string cell);
+    void CellStarted(string cell);
 
     /// <summary>A cell is finished, or was <paramref name="reused"/> from an earlier run.</summary>
-    void End(string summary, bool reused);
+    void CellFinished(string summary, bool reused);
 }

@@ -9,7 +9,8 @@ public static class ReportFormat
     public static string Db(double value) =>
         double.IsPositiveInfinity(value) ? "inf" : value.ToString("F2", CultureInfo.InvariantCulture);
 
-    public static string Signed(double value) =>
+    /// <summary>A difference in dB with its sign.</summary>
+    public static string Difference(double value) =>
         double.IsFinite(value) ? value.ToString("+0.00;−0.00;0.00", CultureInfo.InvariantCulture) : Db(value);
 
     public static string Ssim(double value) => value.ToString("F4", CultureInfo.InvariantCulture);

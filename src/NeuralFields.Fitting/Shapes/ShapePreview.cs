@@ -55,11 +55,11 @@ public static class ShapePreview
         return ImageSignal.FromValues(pixels, width, height, 3, 8);
     }
 
-    private static float[] Field(FieldModel model, IReadOnlyList<Vector3> points)
+    private static float[] Field(FieldModel model, Vector3[] points)
     {
-        if (points.Count == 0) return [];
-        var flat = new float[points.Count * 3];
-        for (int i = 0; i < points.Count; i++) (flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]) = (points[i].X, points[i].Y, points[i].Z);
+        if (points.Length == 0) return [];
+        var flat = new float[points.Length * 3];
+        for (int i = 0; i < points.Length; i++) (flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]) = (points[i].X, points[i].Y, points[i].Z);
         using var scope = NewDisposeScope();
         return model.Predict(tensor(flat).reshape(-1, 3)).contiguous().data<float>().ToArray();
     }

@@ -22,6 +22,8 @@ public sealed class VolumeSource(VolumeSignal volume, string origin) : FitSource
 
     public override string OriginKey => "volume";
 
+    public override IEnumerable<string> Inputs => [origin, RawVolume.SidecarOf(origin)];
+
     public override void Check(FieldConfig config, FitOptions options) => ShapeSource.RefuseImageOptions(options, "volumes");
 
     public override long SampleBytes => 4L * volume.Values.LongLength;

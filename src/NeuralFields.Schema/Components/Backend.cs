@@ -11,4 +11,7 @@ public enum Backend
 
     /// <summary>The portable neural-file decoder (NeuralFields.Codec.Decoder): fixed-order float32, no TorchSharp.</summary>
     Decoder,
+
+    /// <summary>The fused CPU training step (NeuralFields.Core's Training/Fused): forward, backward and loss tile by tile in vectorised C#.</summary>
+    FusedStep,
 }

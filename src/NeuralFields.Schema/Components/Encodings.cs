@@ -35,7 +35,7 @@ public sealed record GaussianFourierConfig : EncodingConfig
 {
     public required int Features { get; init; }
     public required double Sigma { get; init; }
-    public ulong Seed { get; init; } = 0;
+    public ulong Seed { get; init; }
 
     public override void Validate(string path)
     {
@@ -132,8 +132,8 @@ public sealed record LearnableFourierConfig : EncodingConfig
 {
     public required int Features { get; init; }
     public required double Gamma { get; init; }
-    public int MlpHidden { get; init; } = 0;
-    public int Output { get; init; } = 0;
+    public int MlpHidden { get; init; }
+    public int Output { get; init; }
 
     public override void Validate(string path)
     {

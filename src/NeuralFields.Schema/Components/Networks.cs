@@ -51,7 +51,7 @@ public sealed record ProgressiveConfig : NetworkConfig
     public required ActivationConfig Activation { get; init; }
     public bool MultiplyByPi { get; init; } = true;
     public bool IncludeInput { get; init; } = true;
-    public int LevelSteps { get; init; } = 0;
+    public int LevelSteps { get; init; }
 
     public override void Validate(string path)
     {

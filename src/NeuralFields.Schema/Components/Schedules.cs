@@ -20,7 +20,7 @@ public sealed record StepScheduleConfig : ScheduleConfig
 public sealed record CosineScheduleConfig : ScheduleConfig
 {
     public double FinalFraction { get; init; } = 0.01;
-    public int WarmupSteps { get; init; } = 0;
+    public int WarmupSteps { get; init; }
 
     public override void Validate(string path)
     {

@@ -25,8 +25,16 @@ internal sealed class ComponentConverter<TBase> : JsonConverter<TBase> where TBa
     {
         var node = JsonNode.Parse(ref reader) as JsonObject
             ?? throw new ConfigException($"{Kind} must be a JSON object with a \"type\"");
-        if (!node.TryGetPropertyValue("type", out var typeNode) || typeNode is not JsonValue typeValue
-            || !typeValue.TryGetValue(out string? name))
+        JsonNode? typeNode;
+        try
+        {
+            node.TryGetPropertyValue("type", out typeNode);          // a JsonObject builds its dictionary here
+        }
+        catch (ArgumentException)
+        {
+            throw new ConfigException($"{Kind} gives a field twice");  // found by fuzzing: was an internal failure
+        }
+        if (typeNode is not JsonValue typeValue || !typeValue.TryGetValue(out string? name))
         {
             var known = string.Join(", ", ComponentRegistry.OfKind(Kind).Select(e => e.Name));
             throw new ConfigException($"{Kind} is missing its \"type\" (one of: {known})");

@@ -169,6 +169,10 @@ public static class WavFile
         public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
         public override void SetLength(long value) => inner.SetLength(value);
         public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-        protected override void Dispose(bool disposing) => inner.Flush();
+        protected override void Dispose(bool disposing)
+        {
+            inner.Flush();
+            base.Dispose(disposing);
+        }
     }
 }

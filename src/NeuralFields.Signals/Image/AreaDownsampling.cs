@@ -10,7 +10,7 @@ public static class AreaDownsampling
     /// <summary>The centred crop whose sides divide by <paramref name="factor"/>, so no block straddles the border.</summary>
     public static ImageSignal CropToMultiple(ImageSignal image, int factor)
     {
-        if (factor < 1) throw new ArgumentOutOfRangeException(nameof(factor));
+        ArgumentOutOfRangeException.ThrowIfLessThan(factor, 1);
         if (image.Width < factor || image.Height < factor)
             throw new ArgumentException($"a {image.Width}x{image.Height} image is smaller than the factor {factor}");
         return ImageCrop.Centre(image, image.Width / factor * factor, image.Height / factor * factor);

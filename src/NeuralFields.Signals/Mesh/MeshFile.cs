@@ -104,7 +104,7 @@ public static class MeshFile
             var vertices = new List<Vector3>();
             var triangles = new List<int>();
             var reader = format == "ascii" ? null : new BinaryReader(stream);
-            var text = format == "ascii" ? new AsciiTokens(stream) : null;
+            using var text = format == "ascii" ? new AsciiTokens(stream) : null;
             bool bigEndian = format == "binary_big_endian";
             foreach (var element in elements)
             {
@@ -224,9 +224,11 @@ public static class MeshFile
         }
 
         /// <summary>Whitespace-separated tokens of an ASCII PLY body.</summary>
-        private sealed class AsciiTokens(Stream stream)
+        private sealed class AsciiTokens(Stream stream) : IDisposable
         {
-            private readonly StreamReader _reader = new(stream, Encoding.ASCII);
+            private readonly StreamReader _reader = new(stream, Encoding.ASCII, leaveOpen: true);
+
+            public void Dispose() => _reader.Dispose();
             private string[] _tokens = [];
             private int _next;
 

@@ -27,11 +27,11 @@ public sealed class HashGridFunction : autograd.SingleTensorFunction<HashGridFun
         return output;
     }
 
-    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
         var coords = ctx.get_saved_variables()[0];
         var layout = (HashGridLayout)ctx.get_data("layout");
-        using var gradOutput = grad.contiguous();
+        using var gradOutput = grad_output.contiguous();
         var gradTable = empty(layout.TotalEntries, layout.Features);   // every entry is written by the kernel
         Kernels(layout, coords, gradOutput, gradTable, forward: false);
         return [null!, null!, gradTable];

@@ -7,11 +7,11 @@ namespace NeuralFields.Core.Training.Steps;
 /// </summary>
 public interface IStepHook
 {
-    /// <summary>Before the forward pass of step <paramref name="step"/> (0-based over the whole run).</summary>
-    void BeforeCompute(int step) { }
+    /// <summary>Before the forward pass of step <paramref name="stepIndex"/> (0-based over the whole run).</summary>
+    void BeforeCompute(int stepIndex) { }
 
-    /// <summary>After the gradients of step <paramref name="step"/> exist, before the optimiser uses them; <paramref name="loss"/> is that step's.</summary>
-    void AfterCompute(int step, double loss) { }
+    /// <summary>After the gradients of step <paramref name="stepIndex"/> exist, before the optimiser uses them; <paramref name="loss"/> is that step's.</summary>
+    void AfterCompute(int stepIndex, double loss) { }
 
     /// <summary>When the run stops, for whatever reason (e.g. put back the best weights seen).</summary>
     void AfterRun() { }

@@ -10,7 +10,7 @@ namespace NeuralFields.Codec.Decoder.Latent;
 /// The writer calls the same <see cref="LatentCoding"/> the reader does, so the probabilities it codes with are the
 /// decoder's by construction.
 /// </summary>
-public static class LatentStream
+public static class LatentPayload
 {
     public static byte[] Encode(LatentGridConfig config, IReadOnlyList<QuantizedTensor> tensors)
     {

@@ -1,0 +1,77 @@
+using NeuralFields.Codec.Decoder;
+using NeuralFields.Core.Training;
+using NeuralFields.Fitting.Modalities;
+using NeuralFields.Schema;
+using NeuralFields.Schema.IO;
+using NeuralFields.Signals.Mesh;
+using NeuralFields.Signals.Volume;
+
+namespace NeuralFields.Codec.Compression;
+
+/// <summary>A neural file written from a source file, and (meshes) the decoded surface it was verified by.</summary>
+public sealed record FileCompressionResult(CompressionResult Compression, TriangleMesh? Surface);
+
+/// <summary>
+/// Source file to neural file and back, the way `nf compress` and `nf decompress` do it: the output is
+/// checked before any work (never one of the inputs, a folder or an unwritable place), and written whole only
+/// once everything about it verified (for meshes: the decoded field has a surface).
+/// </summary>
+public static class FileCompression
+{
+    /// <summary>
+    /// Compresses <paramref name="source"/> into <paramref name="target"/>. Without <paramref name="modelChosen"/>
+    /// the file gets its modality's default preset instead of <paramref name="options"/>' config.
+    /// </summary>
+    public static FileCompressionResult Compress(string source, string target, CompressionOptions options, bool modelChosen, LoadOptions load,
+        ITrainingObserver? observer = null, CancellationToken cancel = default)
+    {
+        if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
+        var modality = ModalityRegistry.ForSource(source);
+        OutputPath.RefuseReplacing(target, Inputs(modality, source));
+        OutputPath.PrepareFile(target);
+        var signal = modality.Load(source, load);
+        if (!modelChosen)
+        {
+            options = options with { Config = Core.Models.Presets.Load(modality.DefaultPreset) };
+            options.Validate();
+        }
+        if (options.Lossless && !signal.Exact)
+            throw new NeuralFieldsException($"{source}: --lossless needs integer samples of at most 16 bits; this file is {signal.Description}");
+        Core.Runtime.Torch.EnsureLoaded();
+        var result = FieldCompressor.Compress(signal.Info, signal.Samples, options, signal.Attributes, observer, cancel);
+        // A shape file is only useful when its field has a surface to extract: verify before writing.
+        var surface = modality is ShapeModality ? ShapeModality.Surface(result.Decoded) : null;
+        AtomicFile.Write(target, stream => stream.Write(result.File));
+        return new FileCompressionResult(result, surface);
+    }
+
+    /// <summary>
+    /// Decodes the neural file <paramref name="path"/> and writes the signal to <paramref name="target"/> in its
+    /// native form (the parent folder is created; the file itself, a folder or an unwritable place are refused).
+    /// </summary>
+    public static (NeuralFile File, DecodedSignal Signal) Decompress(string path, string target, DecodeLimits limits)
+    {
+        OutputPath.RefuseReplacing(target, path);
+        OutputPath.PrepareFile(target);
+        var bytes = NeuralFileReader.LoadBytes(path);
+        NeuralFile parsed;
+        IModality writer;
+        DecodedSignal decoded;
+        try
+        {
+            parsed = NeuralFileReader.Read(bytes, limits);
+            writer = ModalityRegistry.ForName(parsed.Header.Signal.Modality);  // before decoding: no writer, no work
+            decoded = FieldDecoder.Decode(parsed);
+        }
+        catch (NeuralFileException e)
+        {
+            throw new NeuralFileException($"{Path.GetFileName(path)}: {e.Message}");
+        }
+        writer.Write(target, decoded);
+        return (parsed, decoded);
+    }
+
+    /// <summary>The files a source is read from: a raw volume's sidecar too.</summary>
+    private static IEnumerable<string> Inputs(IModality modality, string source) =>
+        modality is VolumeModality ? [source, RawVolume.SidecarOf(source)] : [source];
+}
