@@ -41,6 +41,8 @@ internal static class LatentCommand
     public static void CompressOne(string source, string target, FieldConfig? config, RateChoice rate, int? steps, long seed, LoadOptions load, CancellationToken cancel)
     {
         if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
+        OutputPath.RefuseReplacing(target, source);                 // checked before any work
+        target = OutputPath.PrepareFile(target);
         var modality = ModalityRegistry.ForSource(source);
         if (modality.Name != "image") throw new NeuralFieldsException($"{source}: the latent-grid codec compresses images; use a coordinate preset (e.g. --preset {modality.DefaultPreset}) for {modality.Name}");
         var signal = modality.Load(source, load);
@@ -56,8 +58,14 @@ internal static class LatentCommand
         else
             result = ConsoleProgress.Show(name, options.TrainingSteps,
                 observer => LatentCompressor.Compress(signal.Info, signal.Samples, options, signal.Attributes, observer, cancel));
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
-        AtomicFile.Write(target, stream => stream.Write(result.File));
+        try
+        {
+            AtomicFile.Write(target, stream => stream.Write(result.File));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OutputPath.CannotWrite(target, e);
+        }
         var h = result.Header;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name} -> {target}: {h.FileBytes:N0} bytes, {h.BitsPerGridPoint:F4} bpp (latents {h.LatentBytes:N0} B, networks {h.WeightBytes:N0} B), " +
