@@ -41,6 +41,8 @@ internal static class LatentCommand
     public static void CompressOne(string source, string target, FieldConfig? config, RateChoice rate, int? steps, long seed, LoadOptions load, CancellationToken cancel)
     {
         if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
+        OutputPath.RefuseReplacing(target, source);           // before any work, as for every other output
+        OutputPath.PrepareFile(target);
         var modality = ModalityRegistry.ForSource(source);
         if (modality.Name != "image") throw new NeuralFieldsException($"{source}: the latent-grid codec compresses images; use a coordinate preset (e.g. --preset {modality.DefaultPreset}) for {modality.Name}");
         var signal = modality.Load(source, load);
@@ -56,7 +58,6 @@ internal static class LatentCommand
         else
             result = ConsoleProgress.Show(name, options.TrainingSteps,
                 observer => LatentCompressor.Compress(signal.Info, signal.Samples, options, signal.Attributes, observer, cancel));
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
         AtomicFile.Write(target, stream => stream.Write(result.File));
         var h = result.Header;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
