@@ -1,4 +1,5 @@
 using NeuralFields.Fuzz;
+using NeuralFields.Schema;
 
 namespace NeuralFields.Codec.Tests;
 
@@ -30,6 +31,19 @@ public sealed class FuzzCorpusTests : IDisposable
     {
         var harness = FuzzTargets.Get(target, checkTime: false);
         harness.Run(File.ReadAllBytes(Path.Combine(Corpus, target, file)), _scratch);   // throws on any other exception or bound
+    }
+
+    [Theory]
+    [InlineData("tiff-218-bits-per-sample")]
+    [InlineData("bmp-huge-depth")]
+    public void An_image_declaring_absurd_bits_per_pixel_is_refused_before_decoding(string file)
+    {
+        // Decoded, the TIFF took seconds and about 800 MB for 4x3 pixels; the header says enough to refuse it.
+        var path = Path.Combine(_scratch, file + ".img");
+        File.Copy(Path.Combine(Corpus, "image", file), path);
+        var e = Assert.Throws<NeuralFieldsException>(() => Signals.Image.ImageFile.Load(path));
+        Assert.Contains("bits per pixel", e.Message);
+        Assert.DoesNotContain("cannot decode", e.Message);
     }
 
     [Fact]

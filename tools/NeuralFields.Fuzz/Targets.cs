@@ -4,6 +4,7 @@ using System.Text;
 using NeuralFields.Backends;
 using NeuralFields.Codec.Compression;
 using NeuralFields.Codec.Decoder;
+using NeuralFields.Codec.Latent;
 using NeuralFields.Core.Models;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Core.Training;
@@ -103,6 +104,10 @@ public sealed class NeuralFileTarget : FuzzTarget
             FileCompression.Compress(path, target, options, modelChosen: true, new LoadOptions(GridResolution: 8));
             yield return (name, File.ReadAllBytes(target));
         }
+        // Format 3: the latent-grid image codec (latents + autoregressive model).
+        var image = ModalityRegistry.ForSource(sources[0].Path).Load(sources[0].Path, new LoadOptions());
+        var latent = new LatentOptions(Presets.Load("latent-fast")) { Lambda = LatentOptions.LambdaForQuality(60), Steps = 2, Seed = 1 };
+        yield return ("image-latent", LatentCompressor.Compress(image.Info, image.Samples, latent, image.Attributes).File);
     }
 
     protected override void Parse(byte[] input, string scratch)

@@ -20,6 +20,9 @@ public static class ImageFile
     /// <summary>Bytes decoding takes per pixel at most: ImageSharp's 16-bit RGBA pixel, our 16-bit samples of four channels, a row of slack.</summary>
     public const int DecodeBytesPerPixel = 8 + 8 + 1;
 
+    /// <summary>The widest pixel a file may declare: four 16-bit samples.</summary>
+    public const int MaxBitsPerPixel = 64;
+
     /// <param name="maxBytes">Memory the decode may take; the header's size is checked against it before any pixel is decoded.</param>
     public static ImageSignal Load(string path, AlphaMode alpha = AlphaMode.Keep, long maxPixels = DefaultMaxPixels, long maxBytes = long.MaxValue)
     {
@@ -28,10 +31,16 @@ public static class ImageFile
         try
         {
             using var stream = File.OpenRead(path);
+            RefuseAbsurdBitmapHeader(stream, path);
             var info = SharpImage.Identify(stream)
                 ?? throw new NeuralFieldsException($"{path} is not an image in a format NeuralFields reads (PNG, JPEG, BMP, TIFF, TGA, WebP, GIF, PBM)");
             if ((long)info.Width * info.Height > maxPixels)
                 throw new NeuralFieldsException($"{path} has {info.Width}x{info.Height} pixels, over the limit of {maxPixels:N0} (raise it with --max-pixels)");
+            // A crafted header can declare hundreds of bits per pixel (TIFF bits per sample, BMP depth), which the decoder
+            // honours with seconds of work and hundreds of MB for a few pixels (found by fuzzing); nf keeps at most 16 x 4.
+            int bitsPerPixel = info.PixelType?.BitsPerPixel ?? 0;
+            if (bitsPerPixel > MaxBitsPerPixel)
+                throw new NeuralFieldsException($"{path} declares {bitsPerPixel} bits per pixel; nf reads images of up to {MaxBitsPerPixel} (16-bit samples, 4 channels)");
             long bytes = (long)info.Width * info.Height * DecodeBytesPerPixel;
             if (bytes > maxBytes)
                 throw new NeuralFieldsException(
@@ -39,7 +48,8 @@ public static class ImageFile
             stream.Position = 0;
             return Read(stream, alpha, path);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException)
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException
+                                      || (e is ArgumentException && e.StackTrace?.Contains("SixLabors.ImageSharp", StringComparison.Ordinal) == true))
         {
             throw new NeuralFieldsException($"cannot decode {path}: {e.Message}");
         }
@@ -47,6 +57,22 @@ public static class ImageFile
         {
             throw new NeuralFieldsException($"cannot read {path}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// BMP headers are checked before ImageSharp sees them: its decoder sizes a colour table from the declared count
+    /// (2^31 in a crafted file: 256 MiB allocated while identifying 4x4125 pixels, found by fuzzing).
+    /// </summary>
+    private static void RefuseAbsurdBitmapHeader(Stream stream, string path)
+    {
+        Span<byte> header = stackalloc byte[50];
+        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (read < header.Length || header[0] != (byte)'B' || header[1] != (byte)'M') return;
+        int bits = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header[28..]);
+        uint colours = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[46..]);
+        if (bits is not (1 or 2 or 4 or 8 or 16 or 24 or 32 or 64) || colours > 256)
+            throw new NeuralFieldsException($"{path} is not a valid BMP: it declares {bits} bits per pixel and {colours:N0} palette colours");
     }
 
     /// <summary>Writes a PNG with the signal's bit depth and channel count, via a temporary file.</summary>
