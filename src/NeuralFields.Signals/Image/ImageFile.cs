@@ -49,7 +49,7 @@ public static class ImageFile
             return Read(stream, alpha, path);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException
-                                      || (e is ArgumentException && e.StackTrace?.Contains("SixLabors.ImageSharp", StringComparison.Ordinal) == true))
+                                      || IsDecoderFailure(e))
         {
             throw new NeuralFieldsException($"cannot decode {path}: {e.Message}");
         }
@@ -58,6 +58,14 @@ public static class ImageFile
             throw new NeuralFieldsException($"cannot read {path}: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// ImageSharp's decoders also answer malformed files with ArgumentException, InvalidOperationException,
+    /// DivideByZeroException or NullReferenceException from inside themselves (found by fuzzing): a bad file, not a bug of ours.
+    /// </summary>
+    private static bool IsDecoderFailure(Exception e) =>
+        e is ArgumentException or InvalidOperationException or ArithmeticException or NullReferenceException or IndexOutOfRangeException
+        && e.StackTrace?.Contains("SixLabors.ImageSharp.Formats", StringComparison.Ordinal) == true;
 
     /// <summary>
     /// BMP headers are checked before ImageSharp sees them: its decoder sizes a colour table from the declared count
