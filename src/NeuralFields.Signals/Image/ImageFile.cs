@@ -49,7 +49,7 @@ public static class ImageFile
             return Read(stream, alpha, path);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException
-                                      || (e is ArgumentException && e.StackTrace?.Contains("SixLabors.ImageSharp", StringComparison.Ordinal) == true))
+                                      || IsDecoderFailure(e))
         {
             throw new NeuralFieldsException($"cannot decode {path}: {e.Message}");
         }
@@ -58,6 +58,14 @@ public static class ImageFile
             throw new NeuralFieldsException($"cannot read {path}: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// ImageSharp's decoders also answer malformed files with ArgumentException, InvalidOperationException,
+    /// DivideByZeroException or NullReferenceException from inside themselves (found by fuzzing): a bad file, not a bug of ours.
+    /// </summary>
+    private static bool IsDecoderFailure(Exception e) =>
+        e is ArgumentException or InvalidOperationException or ArithmeticException or NullReferenceException or IndexOutOfRangeException
+        && e.StackTrace?.Contains("SixLabors.ImageSharp.Formats", StringComparison.Ordinal) == true;
 
     /// <summary>
     /// BMP headers are checked before ImageSharp sees them: its decoder sizes a colour table from the declared count
@@ -71,8 +79,10 @@ public static class ImageFile
         if (read < header.Length || header[0] != (byte)'B' || header[1] != (byte)'M') return;
         int bits = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header[28..]);
         uint colours = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[46..]);
-        if (bits is not (1 or 2 or 4 or 8 or 16 or 24 or 32 or 64) || colours > 256)
-            throw new NeuralFieldsException($"{path} is not a valid BMP: it declares {bits} bits per pixel and {colours:N0} palette colours");
+        int width = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(header[18..]);
+        int height = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(header[22..]);
+        if (bits is not (1 or 2 or 4 or 8 or 16 or 24 or 32 or 64) || colours > 256 || width is <= 0 or > 65535 || height is 0 or > 65535 or < -65535)
+            throw new NeuralFieldsException($"{path} is not a valid BMP: it declares {width}x{height} pixels, {bits} bits per pixel and {colours:N0} palette colours");
     }
 
     /// <summary>Writes a PNG with the signal's bit depth and channel count, via a temporary file.</summary>
