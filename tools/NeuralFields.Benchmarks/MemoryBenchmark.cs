@@ -32,12 +32,8 @@ internal static class MemoryBenchmark
 
     public static int Run(string[] args)
     {
-        string nf = args.Length == 2 && args[0] == "--nf" ? args[1] : Path.Combine(AppContext.BaseDirectory, "nf.dll");
-        if (!File.Exists(nf))
-        {
-            Console.Error.WriteLine($"no nf.dll at {nf}: build the CLI (./nf --help) and pass --nf .nf-build/nf.dll");
-            return 2;
-        }
+        string? nf = PeakMemory.FindNf(args.Length == 2 && args[0] == "--nf" ? args[1] : null);
+        if (nf is null) return 2;
         string dir = Directory.CreateTempSubdirectory("nf-bench-memory").FullName;
         const int side = 512;
         var samples = new ushort[side * side * 3];

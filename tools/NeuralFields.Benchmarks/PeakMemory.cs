@@ -6,6 +6,15 @@ namespace NeuralFields.Benchmarks;
 /// <summary>Peak resident memory of a whole `nf` process, as the system counts it (a process of its own, so nothing else shares its heap).</summary>
 internal static class PeakMemory
 {
+    /// <summary>The nf.dll the benchmark runs (given, or beside the benchmark); null, after saying how to build one, when it is missing.</summary>
+    public static string? FindNf(string? given)
+    {
+        string nf = given ?? Path.Combine(AppContext.BaseDirectory, "nf.dll");
+        if (File.Exists(nf)) return nf;
+        Console.Error.WriteLine($"no nf.dll at {nf}: build the CLI (./nf --help) and pass --nf .nf-build/nf.dll");
+        return null;
+    }
+
     /// <summary>Runs `dotnet nf.dll ARGS` under /usr/bin/time -v: exit code, peak resident bytes, wall seconds.</summary>
     public static (int Exit, long PeakBytes, double Seconds) Measure(string nf, string[] arguments)
     {

@@ -37,12 +37,8 @@ internal static class PhotoBenchmark
             Console.Error.WriteLine("usage: nf-bench photos KODAK_FOLDER [--sizes 4000x3000,2304x1536,768x512] [--times 60,300,900] [--nf PATH/nf.dll] [--out DIR] [--no-render]");
             return 2;
         }
-        nf ??= Path.Combine(AppContext.BaseDirectory, "nf.dll");
-        if (!File.Exists(nf))
-        {
-            Console.Error.WriteLine($"no nf.dll at {nf}: build the CLI (./nf --help) and pass --nf .nf-build/nf.dll");
-            return 2;
-        }
+        nf = PeakMemory.FindNf(nf);
+        if (nf is null) return 2;
         Directory.CreateDirectory(outDir);
         var results = new JsonArray();
         string? lastCheckpoint = null;
