@@ -20,7 +20,10 @@ public static class NeuralFileFormat
     /// <summary>Latent-grid files (§9): the weight stream holds the synthesis and entropy networks, the second stream the ARM-coded latents.</summary>
     public const int LatentFormatVersion = 3;
 
-    /// <summary>The newest layout this code reads.</summary>
+    /// <summary>Predictive lossless files (§10): no coordinate network; per-plane predictor networks and the coded samples.</summary>
+    public const int PredictiveFormatVersion = 4;
+
+    /// <summary>The newest layout with a coordinate network or latent grids (versions 1-3).</summary>
     public const int NewestFormatVersion = LatentFormatVersion;
 
     public const int DecoderVersion = 1;

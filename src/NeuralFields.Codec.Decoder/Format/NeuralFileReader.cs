@@ -47,6 +47,29 @@ public static class NeuralFileReader
     public static NeuralFileHeader ReadHeader(byte[] bytes, DecodeLimits? limits = null)
     {
         limits ??= DecodeLimits.Default;
+        var (format, decoder, headerLength) = Preamble(bytes);
+        if (format == NeuralFileFormat.PredictiveFormatVersion)
+            throw new NeuralFileException("a predictive lossless file (format 4) has no network header of versions 1-3");
+        int streamsAt = NeuralFileFormat.PreambleBytes + headerLength + 4;
+        var header = ParseHeader(bytes.AsSpan(NeuralFileFormat.PreambleBytes, headerLength), format, decoder, limits);
+        long expected = header.FileBytes;
+        if (bytes.Length < expected)
+            throw new NeuralFileException($"the file is truncated ({bytes.Length:N0} of {expected:N0} bytes)");
+        if (bytes.Length > expected)
+            throw new NeuralFileException($"the file is damaged: {bytes.Length - expected:N0} unexpected bytes after its end");
+        int streamsLength = header.WeightBytes + header.ResidualBytes;
+        uint streamsCrc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(streamsAt + streamsLength));
+        if (Crc32.HashToUInt32(bytes.AsSpan(streamsAt, streamsLength)) != streamsCrc)
+            throw new NeuralFileException("the file is damaged: payload checksum (CRC-32) mismatch");
+        return header;
+    }
+
+    /// <summary>
+    /// The checks every version shares (§1), in order: magic, preamble length, format and decoder version, header
+    /// length, the file holding the header and its CRC, the header CRC. Returns the versions and the header length.
+    /// </summary>
+    internal static (int Format, int Decoder, int HeaderLength) Preamble(byte[] bytes)
+    {
         var magic = NeuralFileFormat.Magic;
         int compared = Math.Min(bytes.Length, magic.Length);
         if (!bytes.AsSpan(0, compared).SequenceEqual(magic[..compared]))
@@ -55,8 +78,8 @@ public static class NeuralFileReader
             throw new NeuralFileException($"the file is truncated ({bytes.Length} bytes, shorter than the {NeuralFileFormat.PreambleBytes}-byte preamble)");
 
         int format = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
-        if (format is < NeuralFileFormat.FirstFormatVersion or > NeuralFileFormat.NewestFormatVersion)
-            throw new NeuralFileException($"unsupported neural-file format version {format} (this decoder reads versions {NeuralFileFormat.FirstFormatVersion}-{NeuralFileFormat.NewestFormatVersion}); a newer nf may read it");
+        if (format is < NeuralFileFormat.FirstFormatVersion or > NeuralFileFormat.PredictiveFormatVersion)
+            throw new NeuralFileException($"unsupported neural-file format version {format} (this decoder reads versions {NeuralFileFormat.FirstFormatVersion}-{NeuralFileFormat.PredictiveFormatVersion}); a newer nf may read it");
         int decoder = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10));
         if (decoder is < 1 or > NeuralFileFormat.DecoderVersion)
             throw new NeuralFileException($"the file needs decoder version {decoder}; this decoder implements version {NeuralFileFormat.DecoderVersion}");
@@ -70,17 +93,7 @@ public static class NeuralFileReader
         if (Crc32.HashToUInt32(bytes.AsSpan(0, streamsAt - 4)) != headerCrc)
             throw new NeuralFileException("the file is damaged: header checksum (CRC-32) mismatch");
 
-        var header = ParseHeader(bytes.AsSpan(NeuralFileFormat.PreambleBytes, (int)headerLength), format, decoder, limits);
-        long expected = header.FileBytes;
-        if (bytes.Length < expected)
-            throw new NeuralFileException($"the file is truncated ({bytes.Length:N0} of {expected:N0} bytes)");
-        if (bytes.Length > expected)
-            throw new NeuralFileException($"the file is damaged: {bytes.Length - expected:N0} unexpected bytes after its end");
-        int streamsLength = header.WeightBytes + header.ResidualBytes;
-        uint streamsCrc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(streamsAt + streamsLength));
-        if (Crc32.HashToUInt32(bytes.AsSpan(streamsAt, streamsLength)) != streamsCrc)
-            throw new NeuralFileException("the file is damaged: payload checksum (CRC-32) mismatch");
-        return header;
+        return (format, decoder, (int)headerLength);
     }
 
     /// <summary>The whole file: header, every tensor's integers and the residual, each stream checked to end exactly.</summary>

@@ -1,0 +1,87 @@
+using NeuralFields.Codec.Decoder.Entropy;
+
+namespace NeuralFields.Codec.Decoder.Predictive;
+
+/// <summary>
+/// The sample stream of a predictive file (docs/format.md §10.5): pixels (or frames) in order, planes in order
+/// within each, every sample coded as its difference from a prediction with an adaptive integer model chosen by a
+/// scale bucket. The network mode takes prediction and bucket from the plane's <see cref="PredictorNet"/>, the
+/// plain mode uses p0 and the local activity. Encoding and decoding share <see cref="Visit"/>, so both compute the
+/// same predictions and buckets from the same already coded samples.
+/// </summary>
+public static class PredictiveCoding
+{
+    /// <summary>Scale buckets per plane: quarter steps of log2 scale from −2 (0.25) up.</summary>
+    public const int Buckets = 72;
+
+    /// <summary>Called for every sample with its plane, grid index, prediction and bucket (tests compare encoder and decoder).</summary>
+    public delegate void Observer(int plane, int index, int prediction, int bucket);
+
+    private delegate void Coder(int plane, int index, int prediction, int context);
+
+    public static byte[] Encode(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null)
+    {
+        var encoder = new RangeEncoder();
+        var model = new IntegerModel(planes.Length * Buckets);
+        Visit(planes, dimensions, start, nets, (plane, index, prediction, context) =>
+        {
+            observe?.Invoke(plane, index, prediction, context % Buckets);
+            model.Encode(encoder, planes[plane][index] - prediction, context);
+        });
+        return encoder.Finish();
+    }
+
+    /// <summary>The planes back; a sample beyond ±<see cref="SampleContext.MaxMagnitude"/> or a stream that runs out is damage.</summary>
+    public static int[][] Decode(RangeDecoder decoder, int[] dimensions, long points, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null)
+    {
+        var planes = new int[start.Length][];
+        for (int c = 0; c < planes.Length; c++) planes[c] = new int[points];
+        var model = new IntegerModel(planes.Length * Buckets);
+        Visit(planes, dimensions, start, nets, (plane, index, prediction, context) =>
+        {
+            observe?.Invoke(plane, index, prediction, context % Buckets);
+            long value = (long)prediction + model.Decode(decoder, context);
+            if (Math.Abs(value) > SampleContext.MaxMagnitude || decoder.Overrun > 0)
+                throw new NeuralFileException("the file is damaged: its sample stream does not decode");
+            planes[plane][index] = (int)value;
+        });
+        return planes;
+    }
+
+    /// <summary>The prediction (p0 plus the network's mean, rounded) and bucket of the network's log2-scale.</summary>
+    public static (int Prediction, int Bucket) FromNet(PredictorNet net, int p0, ReadOnlySpan<int> features)
+    {
+        var (mean, logScale) = net.Predict(features);
+        const int f = PredictorNet.Fraction;
+        int shift = net.Shape.InputShift;
+        long offset = ((mean << shift) + (1L << (f - 1))) >> f;
+        int prediction = (int)Math.Clamp(p0 + offset, -SampleContext.MaxMagnitude, SampleContext.MaxMagnitude);
+        long log2 = logScale + ((long)shift << f);
+        long bucket = ((log2 + (2L << f)) * 4 + (1L << (f - 1))) >> f;        // round(4·(log2 b + 2))
+        return (prediction, (int)Math.Clamp(bucket, 0, Buckets - 1));
+    }
+
+    /// <summary>Plain mode: a quarter-step log2 of the activity (0 for none), as the network's buckets are.</summary>
+    public static int PlainBucket(int activity)
+    {
+        if (activity <= 0) return 0;
+        int n = 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)activity);      // ⌊log2 A⌋
+        int quarter = n >= 2 ? (activity >> (n - 2)) & 3 : (activity << (2 - n)) & 3;
+        return Math.Min(Buckets - 1, 4 * n + quarter + 1);
+    }
+
+    private static void Visit(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Coder code)
+    {
+        var context = new SampleContext(planes, dimensions, start);
+        long points = planes[0].LongLength;
+        Span<int> features = stackalloc int[context.FeatureCount(planes.Length - 1)];
+        for (int i = 0; i < points; i++)
+            for (int c = 0; c < planes.Length; c++)
+            {
+                var (p0, activity) = context.Compute(c, i, features);
+                var net = nets[c];
+                var (prediction, bucket) = net is null ? (p0, PlainBucket(activity)) : FromNet(net, p0, features);
+                code(c, i, prediction, c * Buckets + bucket);
+            }
+    }
+}

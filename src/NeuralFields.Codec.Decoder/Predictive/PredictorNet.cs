@@ -1,0 +1,109 @@
+namespace NeuralFields.Codec.Decoder.Predictive;
+
+/// <summary>
+/// The shape and fixed-point scales of one plane's network (docs/format.md §10.4): <see cref="HiddenLayers"/> ReLU
+/// layers of <see cref="Width"/> units, then an output layer that reads the last hidden layer and, as a skip path,
+/// the inputs themselves, and gives the mean and log2-scale of the sample's distribution. Every weight and bias is
+/// an integer times 2^−<see cref="WeightFraction"/>; inputs are scaled by 2^−<see cref="InputShift"/>.
+/// </summary>
+public sealed record PredictorShape(int Inputs, int HiddenLayers, int Width, int WeightFraction, int InputShift)
+{
+    public const int MaxHiddenLayers = 3, MaxWidth = 64, MaxWeightFraction = 20, MaxInputShift = 20;
+
+    /// <summary>Weights are stored as integers of at most 16 bits.</summary>
+    public const int MaxWeight = (1 << 15) - 1;
+
+    public const int Outputs = 2;
+
+    /// <summary>[out, in] of every weight tensor, each followed by its bias [out], in file order.</summary>
+    public IEnumerable<(int Out, int In)> Layers()
+    {
+        int inputs = Inputs;
+        for (int l = 0; l < HiddenLayers; l++)
+        {
+            yield return (Width, inputs);
+            inputs = Width;
+        }
+        yield return (Outputs, (HiddenLayers > 0 ? Width : 0) + Inputs);
+    }
+
+    public int Parameters => Layers().Sum(l => l.Out * (l.In + 1));
+}
+
+/// <summary>
+/// One plane's network evaluated in integer arithmetic: activations carry <see cref="Fraction"/> fractional bits,
+/// sums are exact in 64 bits, shifts floor, so every machine gets the same mean and scale for the same context.
+/// </summary>
+public sealed class PredictorNet
+{
+    public const int Fraction = 12;
+
+    /// <summary>Activations are clamped to ±2^36 after every layer, which keeps the next sums inside 64 bits.</summary>
+    private const long Limit = 1L << 36;
+
+    private readonly int[][] _weights, _biases;
+    private readonly long[] _x, _h1, _h2;
+
+    /// <param name="tensors">Weight, bias, weight, bias, ... in <see cref="PredictorShape.Layers"/> order.</param>
+    public PredictorNet(PredictorShape shape, IReadOnlyList<int[]> tensors)
+    {
+        Shape = shape;
+        var layers = shape.Layers().ToList();
+        if (tensors.Count != 2 * layers.Count) throw new ArgumentException("one weight and one bias tensor per layer", nameof(tensors));
+        _weights = new int[layers.Count][];
+        _biases = new int[layers.Count][];
+        for (int l = 0; l < layers.Count; l++)
+        {
+            if (tensors[2 * l].Length != layers[l].Out * layers[l].In || tensors[2 * l + 1].Length != layers[l].Out)
+                throw new ArgumentException($"layer {l} has the wrong number of weights", nameof(tensors));
+            _weights[l] = tensors[2 * l];
+            _biases[l] = tensors[2 * l + 1];
+        }
+        _x = new long[shape.Inputs];
+        _h1 = new long[Math.Max(1, shape.Width)];
+        _h2 = new long[Math.Max(1, shape.Width)];
+    }
+
+    public PredictorShape Shape { get; }
+
+    /// <summary>Weight, bias, weight, bias, ... as stored.</summary>
+    public IEnumerable<int[]> Tensors => _weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second });
+
+    /// <summary>Mean and log2-scale in input units (scaled by 2^−InputShift), each with <see cref="Fraction"/> fractional bits.</summary>
+    public (long Mean, long LogScale) Predict(ReadOnlySpan<int> features)
+    {
+        int inputs = Shape.Inputs, k = Shape.WeightFraction, shift = Shape.InputShift;
+        for (int i = 0; i < inputs; i++) _x[i] = ((long)features[i] << Fraction) >> shift;
+        ReadOnlySpan<long> h = [];
+        long[] current = _x, next = _h1;
+        int width = inputs;
+        for (int l = 0; l < Shape.HiddenLayers; l++)
+        {
+            Layer(_weights[l], _biases[l], current.AsSpan(0, width), ReadOnlySpan<long>.Empty, next, Shape.Width, k, relu: true);
+            current = next;
+            next = ReferenceEquals(next, _h1) ? _h2 : _h1;
+            width = Shape.Width;
+            h = current.AsSpan(0, width);
+        }
+        Span<long> output = stackalloc long[PredictorShape.Outputs];
+        int last = Shape.HiddenLayers;
+        Layer(_weights[last], _biases[last], h, _x.AsSpan(0, inputs), output, PredictorShape.Outputs, k, relu: false);
+        return (output[0], output[1]);
+    }
+
+    /// <summary>out_o = clamp(((bias_o &lt;&lt; F) + Σ w·a over <paramref name="a"/> then <paramref name="b"/>) >> k), ReLU for hidden layers.</summary>
+    private static void Layer(int[] weight, int[] bias, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> output, int outputs, int k, bool relu)
+    {
+        int inputs = a.Length + b.Length;
+        for (int o = 0; o < outputs; o++)
+        {
+            long acc = (long)bias[o] << Fraction;
+            var row = weight.AsSpan(o * inputs, inputs);
+            for (int i = 0; i < a.Length; i++) acc += row[i] * a[i];
+            var rest = row[a.Length..];
+            for (int i = 0; i < b.Length; i++) acc += rest[i] * b[i];
+            long z = Math.Clamp(acc >> k, -Limit, Limit);
+            output[o] = relu && z < 0 ? 0 : z;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using NeuralFields.Codec.Decoder.Predictive;
+using NeuralFields.Schema;
+using static TorchSharp.torch;
+
+namespace NeuralFields.Codec.Predictive;
+
+/// <summary>
+/// Trains one plane's predictor network with TorchSharp: on a seeded random subset of the plane's samples, Adam
+/// minimises the bits of each sample under a discretised Laplace whose mean and log2-scale the network outputs, in
+/// the same input scaling (2^−shift) the fixed-point decoder uses. Returns float weights in the decoder's layout.
+/// </summary>
+internal static class PredictorTraining
+{
+    /// <summary>Features, targets (sample − p0) and indices of the training subset of one plane.</summary>
+    public sealed record Data(float[] Features, float[] Targets, int Count, int Inputs);
+
+    public static Data Gather(SampleContext context, int[][] planes, int plane, int[] indices)
+    {
+        int inputs = context.FeatureCount(plane);
+        var features = new float[(long)indices.Length * inputs];
+        var targets = new float[indices.Length];
+        Span<int> f = stackalloc int[inputs];
+        for (int n = 0; n < indices.Length; n++)
+        {
+            var (p0, _) = context.Compute(plane, indices[n], f);
+            for (int i = 0; i < inputs; i++) features[(long)n * inputs + i] = f[i];
+            targets[n] = planes[plane][indices[n]] - p0;
+        }
+        return new Data(features, targets, indices.Length, inputs);
+    }
+
+    /// <summary>The power of two that brings the targets near unit size: ⌊log2 of their mean magnitude⌋, at least 0.</summary>
+    public static int InputShift(Data data)
+    {
+        double mean = 0;
+        foreach (float t in data.Targets) mean += Math.Abs(t);
+        mean /= Math.Max(1, data.Count);
+        return Math.Clamp((int)Math.Floor(Math.Log2(mean + 1)), 0, PredictorShape.MaxInputShift);
+    }
+
+    /// <summary>Float weight and bias arrays, in <see cref="PredictorShape.Layers"/> order.</summary>
+    public static List<float[]> Train(Data data, PredictorShape shape, PredictiveOptions options, CancellationToken cancel)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)options.Seed);
+        float scale = MathF.ScaleB(1f, -shape.InputShift);
+        var x = tensor(data.Features).reshape(data.Count, data.Inputs) * scale;
+        var t = tensor(data.Targets) * scale;
+        var parameters = new List<TorchSharp.Modules.Parameter>();
+        foreach (var (outputs, inputs) in shape.Layers())
+        {
+            bool last = parameters.Count == 2 * shape.HiddenLayers;
+            double bound = last ? 0.01 : Math.Sqrt(6.0 / Math.Max(1, inputs));
+            parameters.Add(new TorchSharp.Modules.Parameter(empty(outputs, inputs).uniform_(-bound, bound, generator: generator)));
+            var bias = zeros(outputs);
+            if (last) bias[1] = tensor(MathF.Log2(MeanAbs(data) * scale + 0.25f));
+            parameters.Add(new TorchSharp.Modules.Parameter(bias));
+        }
+        using var adam = optim.Adam(parameters, options.LearningRate);
+        var schedule = optim.lr_scheduler.CosineAnnealingLR(adam, options.Steps, options.LearningRate / 20);
+        int batch = Math.Min(options.BatchSize, data.Count);
+        for (int step = 0; step < options.Steps; step++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var stepScope = NewDisposeScope();
+            var pick = randint(data.Count, [batch], generator: generator);
+            var (mean, logScale) = Forward(parameters, shape, x.index_select(0, pick));
+            var loss = LaplaceBits(t.index_select(0, pick) - mean, logScale, 0.5f * scale).mean();
+            adam.zero_grad();
+            loss.backward();
+            adam.step();
+            schedule.step();
+        }
+        return parameters.Select(p => p.detach().cpu().data<float>().ToArray()).ToList();
+    }
+
+    private static float MeanAbs(Data data) => data.Targets.Select(MathF.Abs).DefaultIfEmpty(0).Average();
+
+    private static (Tensor Mean, Tensor LogScale) Forward(List<TorchSharp.Modules.Parameter> p, PredictorShape shape, Tensor x)
+    {
+        var h = x;
+        for (int l = 0; l < shape.HiddenLayers; l++)
+            h = nn.functional.relu(nn.functional.linear(h, p[2 * l], p[2 * l + 1]));
+        var input = shape.HiddenLayers > 0 ? cat([h, x], 1) : x;
+        var output = nn.functional.linear(input, p[2 * shape.HiddenLayers], p[2 * shape.HiddenLayers + 1]);
+        return (output[.., 0], output[.., 1]);
+    }
+
+    /// <summary>−log2 P(error) under a Laplace of log2-scale <paramref name="logScale"/>, discretised to bins of ±<paramref name="half"/>.</summary>
+    private static Tensor LaplaceBits(Tensor error, Tensor logScale, float half)
+    {
+        var b = exp2(logScale.clamp(-12, 24));
+        Tensor Cdf(Tensor u) => 0.5 - 0.5 * u.sign() * (-u.abs() / b).expm1();
+        var probability = (Cdf(error + half) - Cdf(error - half)).clamp_min(1e-9);
+        return -probability.log2();
+    }
+
+    /// <summary>The integers of <paramref name="weights"/> at step 2^−k, within 16 bits.</summary>
+    public static List<int[]> Quantize(IReadOnlyList<float[]> weights, int k) =>
+        weights.Select(w => w.Select(v => (int)Math.Clamp(Math.Round(v * Math.ScaleB(1.0, k)), -PredictorShape.MaxWeight, PredictorShape.MaxWeight)).ToArray()).ToList();
+
+    /// <summary>Seeded indices of at most <paramref name="count"/> of <paramref name="points"/> grid points (all of them when fewer).</summary>
+    public static int[] Subset(long points, int count, long seed)
+    {
+        if (points <= count) return Enumerable.Range(0, (int)points).ToArray();
+        var random = new PortableRandom((ulong)seed);
+        var picked = new int[count];
+        for (int i = 0; i < count; i++) picked[i] = (int)(random.NextDouble() * points);
+        Array.Sort(picked);
+        return picked;
+    }
+}
