@@ -17,7 +17,9 @@ public sealed record DecodedSignal(SignalInfo Info, ushort[] Samples)
 /// </summary>
 public static class FieldDecoder
 {
-    public static DecodedSignal Decode(byte[] file, DecodeLimits? limits = null) => Decode(NeuralFileReader.Read(file, limits));
+    /// <summary>Any version: predictive files (format 4) decode through <see cref="Predictive.PredictiveFile"/>.</summary>
+    public static DecodedSignal Decode(byte[] file, DecodeLimits? limits = null) =>
+        Predictive.PredictiveFile.Is(file) ? Predictive.PredictiveFile.Decode(file, limits) : Decode(NeuralFileReader.Read(file, limits));
 
     public static DecodedSignal Decode(NeuralFile file)
     {

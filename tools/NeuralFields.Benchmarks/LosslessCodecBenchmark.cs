@@ -28,7 +28,25 @@ internal static class LosslessCodecBenchmark
     {
         var folder = Path.Combine(Path.GetTempPath(), $"nf-lossless-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(folder);
-        var options = new PredictiveOptions { Steps = arguments.StepsGiven ?? new PredictiveOptions().Steps };
+        // --presets LxW,...: networks of L hidden layers of W units (default: the codec's).
+        var shapes = arguments.Presets.Length > 0 ? arguments.Presets : [$"{new PredictiveOptions().HiddenLayers}x{new PredictiveOptions().Width}"];
+        foreach (var shape in shapes)
+        {
+            var parts = shape.Split('x');
+            var options = new PredictiveOptions
+            {
+                Steps = arguments.StepsGiven ?? new PredictiveOptions().Steps,
+                HiddenLayers = int.Parse(parts[0], CultureInfo.InvariantCulture),
+                Width = int.Parse(parts[1], CultureInfo.InvariantCulture),
+            };
+            Run(arguments, options, folder);
+        }
+        Directory.Delete(folder, recursive: true);
+        return 0;
+    }
+
+    private static void Run(Arguments arguments, PredictiveOptions options, string folder)
+    {
         int crop = arguments.Crops.Length > 0 ? arguments.Crops[0] : 0;
         Console.WriteLine($"predictive lossless (format 4), {options.HiddenLayers}x{options.Width} ReLU + skip per plane, {options.Steps} steps, seed 0; bits per pixel (images) or per sample (audio)");
         var coders = ImageCoders.Where(c => PeerCodecs.Installed(c.Program)).ToArray();
@@ -48,8 +66,6 @@ internal static class LosslessCodecBenchmark
             Console.WriteLine("|---|---|---:|---|---:|---:|---:|---:|");
             foreach (var file in audio) Console.WriteLine(AudioRow(file, options, folder));
         }
-        Directory.Delete(folder, recursive: true);
-        return 0;
     }
 
     private static IEnumerable<string> Expand(string path) => Directory.Exists(path)

@@ -4,7 +4,9 @@ using System.Text;
 using NeuralFields.Backends;
 using NeuralFields.Codec.Compression;
 using NeuralFields.Codec.Decoder;
+using NeuralFields.Codec.Decoder.Predictive;
 using NeuralFields.Codec.Latent;
+using NeuralFields.Codec.Predictive;
 using NeuralFields.Core.Models;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Core.Training;
@@ -108,14 +110,22 @@ public sealed class NeuralFileTarget : FuzzTarget
         var image = ModalityRegistry.ForSource(sources[0].Path).Load(sources[0].Path, new LoadOptions());
         var latent = new LatentOptions(Presets.Load("latent-fast")) { Lambda = LatentOptions.LambdaForQuality(60), Steps = 2, Seed = 1 };
         yield return ("image-latent", LatentCompressor.Compress(image.Info, image.Samples, latent, image.Attributes).File);
+        // Format 4: predictive lossless files, network mode (an 8-bit RGB image, a 16-bit PCM clip) and the plain mode.
+        var predictive = new PredictiveOptions { Steps = 2, TrainingSamples = 64, Seed = 1 };
+        var clip = ModalityRegistry.ForSource(sources[4].Path).Load(sources[4].Path, new LoadOptions());
+        yield return ("image8-predictive", PredictiveFile.Write(image.Info, image.Attributes, image.Samples, PredictiveMode.Network, ColourTransform.YCoCgR,
+            PredictiveCompressor.TrainNets(image.Info, image.Samples, ColourTransform.YCoCgR, predictive)));
+        yield return ("audio16-predictive", PredictiveFile.Write(clip.Info, clip.Attributes, clip.Samples, PredictiveMode.Network, ColourTransform.None,
+            PredictiveCompressor.TrainNets(clip.Info, clip.Samples, ColourTransform.None, predictive)));
+        yield return ("image8-plain", PredictiveFile.Write(image.Info, image.Attributes, image.Samples, PredictiveMode.Plain, ColourTransform.SubtractGreen));
     }
 
     protected override void Parse(byte[] input, string scratch)
     {
         FixChecksums(input);
         var path = Write(scratch, "input.nf", input);
-        var header = FileCompression.Decompress(path, Path.Combine(scratch, "out.ply"), new DecodeLimits(FuzzTargets.MaxPoints)).File.Header;
-        _ = header.BitsPerGridPoint;                                                         // what `nf info` prints
+        _ = FileCompression.Decompress(path, Path.Combine(scratch, "out.ply"), new DecodeLimits(FuzzTargets.MaxPoints));
+        if (PredictiveFile.Is(input)) _ = PredictiveFile.ReadHeader(input, new DecodeLimits(FuzzTargets.MaxPoints)).BitsPerGridPoint;   // what `nf info` prints
     }
 
     /// <summary>Rewrites both CRC-32s where the declared header length leaves room for them.</summary>

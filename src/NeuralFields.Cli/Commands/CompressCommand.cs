@@ -110,6 +110,14 @@ internal static class CompressCommand
     /// <summary>Without <paramref name="modelChosen"/> the file gets its modality's default preset instead of <paramref name="options"/>' config.</summary>
     private static void CompressOne(string source, string target, CompressionOptions options, bool modelChosen, LoadOptions load, CancellationToken cancel)
     {
+        if (FileCompression.UsesPredictive(source, options, modelChosen))
+        {
+            // Images and audio default to the predictive lossless file; `--preset coin --lossless` keeps the model + residual.
+            var predictive = new Codec.Predictive.PredictiveOptions { Seed = options.Seed };
+            if (options.Steps is int steps) predictive = predictive with { Steps = steps };
+            Console.WriteLine(PredictiveSummary(source, target, FileCompression.CompressPredictive(source, target, predictive, load, cancel)));
+            return;
+        }
         var result = ConsoleProgress.Show(Path.GetFileName(source), options.TrainingSteps + (options.QatSteps ?? options.DefaultQatSteps),
             observer => FileCompression.Compress(source, target, options, modelChosen, load, observer, cancel));
         Console.WriteLine(Summary(source, target, result.Compression));
@@ -154,6 +162,16 @@ internal static class CompressCommand
         var (min, max) = mesh.Bounds();
         return string.Create(CultureInfo.InvariantCulture,
             $"shape: decoded surface {surface.TriangleCount:N0} triangles, Chamfer {chamfer:E2} mesh units ({100 * chamfer / (max - min).Length():F3}% of the bounding-box diagonal) against the source");
+    }
+
+    private static string PredictiveSummary(string source, string target, Codec.Predictive.PredictiveResult r)
+    {
+        var h = r.Header;
+        string unit = h.Signal.Modality == "image" ? "bpp" : "bits/frame";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileName(source)} -> {target}: {h.FileBytes:N0} bytes, {h.BitsPerGridPoint:F4} {unit} ({h.BitsPerSample:F4} bits/sample), lossless, " +
+            $"{InfoCommand.ModeText(h)} (networks {h.WeightBytes:N0} B + samples {h.SampleBytes:N0} B), verified on all {h.Signal.SampleCount * h.Signal.Channels:N0} samples; " +
+            $"{string.Join(", ", r.Candidates.Select(c => $"{c.Mode} {c.Bytes:N0} B"))}; {r.Seconds:F1} s");
     }
 
     private static string Summary(string source, string target, CompressionResult r)

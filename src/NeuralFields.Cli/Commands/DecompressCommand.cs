@@ -17,10 +17,10 @@ internal static class DecompressCommand
         {
             var path = parse.GetValue(file)!.FullName;
             var target = parse.GetValue(output)!.FullName;
-            var (parsed, decoded) = FileCompression.Decompress(path, target, new DecodeLimits(parse.GetValue(maxPixels)));
-            var s = decoded.Info;
+            var result = FileCompression.Decompress(path, target, new DecodeLimits(parse.GetValue(maxPixels)));
+            var s = result.Signal.Info;
             Console.WriteLine($"{Path.GetFileName(path)} -> {target}: {string.Join("x", s.Dimensions.Reverse())} {s.Modality}, {s.Channels} channel(s), {s.BitDepth}-bit" +
-                (parsed.Header.Lossless ? ", lossless" : ""));
+                (result.Lossless ? ", lossless" : ""));
             return 0;
         }));
         return command;

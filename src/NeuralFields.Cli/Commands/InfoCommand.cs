@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using NeuralFields.Codec.Decoder;
+using NeuralFields.Codec.Decoder.Predictive;
 using NeuralFields.Codec.Decoder.Quantization;
 
 namespace NeuralFields.Cli.Commands;
@@ -17,20 +18,59 @@ internal static class InfoCommand
         {
             var path = parse.GetValue(file)!.FullName;
             var bytes = NeuralFileReader.LoadBytes(path);
-            NeuralFileHeader header;
+            string text;
             try
             {
-                header = NeuralFileReader.ReadHeader(bytes);
+                text = PredictiveFile.Is(bytes)
+                    ? Describe(Path.GetFileName(path), PredictiveFile.ReadHeader(bytes))
+                    : Describe(Path.GetFileName(path), NeuralFileReader.ReadHeader(bytes));
             }
             catch (NeuralFileException e)
             {
                 throw new NeuralFileException($"{Path.GetFileName(path)}: {e.Message}");
             }
-            Console.Write(Describe(Path.GetFileName(path), header));
+            Console.Write(text);
             return 0;
         }));
         return command;
     }
+
+    /// <summary>A predictive lossless file (format 4): its mode, colour transform and per-plane networks.</summary>
+    public static string Describe(string name, PredictiveHeader h)
+    {
+        var s = h.Signal;
+        string point = s.Modality == "image" ? "pixel" : "frame";
+        var text = new StringBuilder();
+        void Line(string key, string value) => text.AppendLine(CultureInfo.InvariantCulture, $"{key,-12}{value}");
+        Line("file", $"{name} ({h.FileBytes:N0} bytes)");
+        Line("format", $".nf version {NeuralFileFormat.PredictiveFormatVersion} (predictive lossless), decoder version {NeuralFileFormat.DecoderVersion}");
+        Line("modality", s.Modality);
+        string shape = s.Dimensions.Length == 2 ? $"{s.Dimensions[1]} x {s.Dimensions[0]} (width x height)" : $"{s.Dimensions[0]} frames";
+        Line("shape", $"{shape}, {s.Channels} channel(s), {s.BitDepth}-bit samples");
+        foreach (var (key, value) in h.Attributes)
+            Line(key, value);
+        Line("mode", $"lossless, {ModeText(h)}");
+        Line("rate", string.Create(CultureInfo.InvariantCulture, $"{h.BitsPerGridPoint:F4} bits per {point}, {h.BitsPerSample:F4} bits per sample"));
+        Line("parts", $"header {h.HeaderBytes + NeuralFileFormat.PreambleBytes + 8:N0} B, networks {h.WeightBytes:N0} B, samples {h.SampleBytes:N0} B");
+        if (h.Nets.Count > 0)
+        {
+            Line("parameters", $"{h.Parameters:N0} in {h.Nets.Count} networks (one per plane)");
+            for (int c = 0; c < h.Nets.Count; c++)
+            {
+                var n = h.Nets[c];
+                Line("", $"plane {c}: {n.Inputs} inputs, {n.HiddenLayers} x {n.Width} ReLU + skip, weights in 2^-{n.WeightFraction} steps, inputs scaled by 2^-{n.InputShift}, {n.Parameters:N0} parameters");
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>"network mode, YCoCgR colour transform" and the like.</summary>
+    public static string ModeText(PredictiveHeader h) => h.Mode switch
+    {
+        PredictiveMode.Network => $"network mode (a causal network per plane predicts every sample's distribution), {h.Transform} colour transform",
+        PredictiveMode.Plain => $"plain mode (MED / 2x[-1]-x[-2] prediction, activity contexts), {h.Transform} colour transform",
+        _ => "stored mode (raw sample bits)",
+    };
 
     public static string Describe(string name, NeuralFileHeader h)
     {

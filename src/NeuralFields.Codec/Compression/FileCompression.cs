@@ -1,4 +1,6 @@
 using NeuralFields.Codec.Decoder;
+using NeuralFields.Codec.Decoder.Predictive;
+using NeuralFields.Codec.Predictive;
 using NeuralFields.Core.Training;
 using NeuralFields.Fitting.Modalities;
 using NeuralFields.Schema;
@@ -7,6 +9,9 @@ using NeuralFields.Signals.Mesh;
 using NeuralFields.Signals.Volume;
 
 namespace NeuralFields.Codec.Compression;
+
+/// <summary>A decoded neural file: the signal, whether it is exact, the file's format version and size.</summary>
+public sealed record DecompressionResult(DecodedSignal Signal, bool Lossless, int FormatVersion, long FileBytes);
 
 /// <summary>A neural file written from a source file, and (meshes) the decoded surface it was verified by.</summary>
 public sealed record FileCompressionResult(CompressionResult Compression, TriangleMesh? Surface);
@@ -46,29 +51,59 @@ public static class FileCompression
     }
 
     /// <summary>
+    /// True when `nf compress --lossless` without a model choice makes a predictive file (format 4): images and audio.
+    /// Other modalities, and any chosen preset or config, keep the coordinate network and its residual.
+    /// </summary>
+    public static bool UsesPredictive(string source, CompressionOptions options, bool modelChosen) =>
+        options.Lossless && !modelChosen && !Directory.Exists(source) && ModalityRegistry.ForSource(source).Name is "image" or "audio";
+
+    /// <summary>Compresses <paramref name="source"/> into a predictive lossless file (format 4) at <paramref name="target"/>.</summary>
+    public static PredictiveResult CompressPredictive(string source, string target, PredictiveOptions options, LoadOptions load, CancellationToken cancel = default)
+    {
+        if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
+        var modality = ModalityRegistry.ForSource(source);
+        OutputPath.RefuseReplacing(target, Inputs(modality, source));
+        OutputPath.PrepareFile(target);
+        var signal = modality.Load(source, load);
+        if (!signal.Exact)
+            throw new NeuralFieldsException($"{source}: --lossless needs integer samples of at most 16 bits; this file is {signal.Description}");
+        var result = PredictiveCompressor.Compress(signal.Info, signal.Samples, options, signal.Attributes, cancel);
+        AtomicFile.Write(target, stream => stream.Write(result.File));
+        return result;
+    }
+
+    /// <summary>
     /// Decodes the neural file <paramref name="path"/> and writes the signal to <paramref name="target"/> in its
     /// native form (the parent folder is created; the file itself, a folder or an unwritable place are refused).
     /// </summary>
-    public static (NeuralFile File, DecodedSignal Signal) Decompress(string path, string target, DecodeLimits limits)
+    public static DecompressionResult Decompress(string path, string target, DecodeLimits limits)
     {
         OutputPath.RefuseReplacing(target, path);
         OutputPath.PrepareFile(target);
         var bytes = NeuralFileReader.LoadBytes(path);
-        NeuralFile parsed;
         IModality writer;
-        DecodedSignal decoded;
+        DecompressionResult result;
         try
         {
-            parsed = NeuralFileReader.Read(bytes, limits);
-            writer = ModalityRegistry.ForName(parsed.Header.Signal.Modality);  // before decoding: no writer, no work
-            decoded = FieldDecoder.Decode(parsed);
+            if (PredictiveFile.Is(bytes))
+            {
+                var header = PredictiveFile.ReadHeader(bytes, limits);
+                writer = ModalityRegistry.ForName(header.Signal.Modality);    // before decoding: no writer, no work
+                result = new DecompressionResult(PredictiveFile.Decode(bytes, limits), true, NeuralFileFormat.PredictiveFormatVersion, bytes.Length);
+            }
+            else
+            {
+                var parsed = NeuralFileReader.Read(bytes, limits);
+                writer = ModalityRegistry.ForName(parsed.Header.Signal.Modality);
+                result = new DecompressionResult(FieldDecoder.Decode(parsed), parsed.Header.Lossless, parsed.Header.FormatVersion, bytes.Length);
+            }
         }
         catch (NeuralFileException e)
         {
             throw new NeuralFileException($"{Path.GetFileName(path)}: {e.Message}");
         }
-        writer.Write(target, decoded);
-        return (parsed, decoded);
+        writer.Write(target, result.Signal);
+        return result;
     }
 
     /// <summary>The files a source is read from: a raw volume's sidecar too.</summary>

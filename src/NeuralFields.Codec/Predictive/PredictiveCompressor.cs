@@ -56,9 +56,25 @@ public static class PredictiveCompressor
             candidates.Select(c => (c.Mode, (long)c.File.Length)).ToList());
     }
 
-    private static List<PredictorNet> TrainNets(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options, CancellationToken cancel)
+    /// <summary>One trained, quantised network per plane of the samples after <paramref name="transform"/>.</summary>
+    public static List<PredictorNet> TrainNets(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options, CancellationToken cancel = default)
     {
         Core.Runtime.Torch.EnsureLoaded();
+        // The networks are tiny: one thread trains them as fast as several, and never waits on a busy core.
+        int threads = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(1);
+        try
+        {
+            return TrainEach(signal, samples, transform, options, cancel);
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
+    }
+
+    private static List<PredictorNet> TrainEach(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options, CancellationToken cancel)
+    {
         var planes = ColourTransforms.Forward(samples, signal.Channels, transform);
         var context = new SampleContext(planes, signal.Dimensions, PredictiveFile.StartValues(transform, signal.Channels, signal.BitDepth));
         var nets = new List<PredictorNet>();

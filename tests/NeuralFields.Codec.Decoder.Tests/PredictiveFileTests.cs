@@ -1,0 +1,160 @@
+using NeuralFields.Codec.Decoder.Predictive;
+using NeuralFields.Schema;
+
+namespace NeuralFields.Codec.Decoder.Tests;
+
+/// <summary>Format-4 files without training: plain and stored modes, and networks with seeded random weights.</summary>
+public class PredictiveFileTests
+{
+    private static (SignalInfo Info, ushort[] Samples) Image(int width, int height, int channels, int bits, int seed = 1)
+    {
+        var random = new PortableRandom((ulong)seed);
+        int max = (1 << bits) - 1;
+        var samples = new ushort[width * height * channels];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                for (int c = 0; c < channels; c++)
+                {
+                    double smooth = 0.5 + 0.3 * Math.Sin(0.3 * x + 0.2 * y + c) + 0.05 * random.NextGaussian();
+                    samples[(y * width + x) * channels + c] = (ushort)Math.Round(Math.Clamp(smooth, 0, 1) * max);
+                }
+        return (new SignalInfo("image", [height, width], channels, bits), samples);
+    }
+
+    private static (SignalInfo Info, ushort[] Samples, IReadOnlyDictionary<string, string> Attributes) Clip(int frames, int channels)
+    {
+        var samples = new ushort[frames * channels];
+        for (int t = 0; t < frames; t++)
+            for (int c = 0; c < channels; c++)
+                samples[t * channels + c] = (ushort)(32768 + 12000 * Math.Sin(0.05 * t + c) + 300 * Math.Sin(1.7 * t));
+        var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["sample_rate"] = "8000", ["wav_bits"] = "16", ["wav_format"] = "pcm" };
+        return (new SignalInfo("audio", [frames], channels, 16), samples, attributes);
+    }
+
+    /// <summary>A network per plane with seeded random weights: not trained, but a valid model the coder must follow exactly.</summary>
+    private static PredictorNet[] RandomNets(SignalInfo signal, int hidden, int width, int seed)
+    {
+        var random = new PortableRandom((ulong)seed);
+        return Enumerable.Range(0, signal.Channels).Select(c =>
+        {
+            var shape = new PredictorShape(SampleContext.FeatureCount(signal.Dimensions.Length == 1, c), hidden, width, 10, 3);
+            var tensors = shape.Layers().SelectMany(l => new[] { l.Out * l.In, l.Out })
+                .Select(n => Enumerable.Range(0, n).Select(_ => (int)(random.NextGaussian() * 300)).ToArray()).ToList();
+            return new PredictorNet(shape, tensors);
+        }).ToArray();
+    }
+
+    [Theory]
+    [InlineData(13, 9, 3, 8)]
+    [InlineData(7, 11, 1, 16)]
+    [InlineData(6, 5, 4, 8)]
+    [InlineData(5, 6, 2, 16)]
+    [InlineData(1, 1, 3, 8)]
+    [InlineData(4, 1, 1, 8)]
+    public void Every_mode_and_transform_round_trips_exactly(int width, int height, int channels, int bits)
+    {
+        var (info, samples) = Image(width, height, channels, bits);
+        foreach (var transform in ColourTransforms.For(channels))
+        {
+            Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Plain, transform)).Samples);
+            var nets = RandomNets(info, 1, 8, 3);
+            Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, transform, nets)).Samples);
+        }
+        Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Stored, ColourTransform.None)).Samples);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Pcm_clips_round_trip_on_the_one_dimensional_context(int channels)
+    {
+        var (info, samples, attributes) = Clip(300, channels);
+        foreach (var transform in ColourTransforms.For(channels))
+        {
+            var file = PredictiveFile.Write(info, attributes, samples, PredictiveMode.Network, transform, RandomNets(info, 2, 6, 5));
+            var decoded = PredictiveFile.Decode(file);
+            Assert.Equal(samples, decoded.Samples);
+            Assert.Equal("8000", decoded.Attributes["sample_rate"]);
+        }
+    }
+
+    [Fact]
+    public void Encoder_and_decoder_compute_the_same_prediction_and_bucket_for_every_sample()
+    {
+        var (info, samples) = Image(17, 12, 3, 8, seed: 7);
+        var nets = RandomNets(info, 2, 12, 11);
+        var planes = ColourTransforms.Forward(samples, 3, ColourTransform.YCoCgR);
+        var start = PredictiveFile.StartValues(ColourTransform.YCoCgR, 3, 8);
+        var encoded = new List<(int, int, int, int)>();
+        var stream = PredictiveCoding.Encode(planes, info.Dimensions, start, nets, (c, i, p, j) => encoded.Add((c, i, p, j)));
+        var decoded = new List<(int, int, int, int)>();
+        var back = PredictiveCoding.Decode(new Entropy.RangeDecoder(stream, 0, stream.Length), info.Dimensions, info.SampleCount, start, nets,
+            (c, i, p, j) => decoded.Add((c, i, p, j)));
+        Assert.Equal(encoded, decoded);
+        Assert.Equal(planes, back);
+        Assert.True(encoded.Select(e => e.Item4).Distinct().Count() > 1, "random weights should spread the samples over several buckets");
+    }
+
+    [Fact]
+    public void The_fixed_point_network_gives_the_same_outputs_for_the_same_context_every_time()
+    {
+        var (info, _) = Image(4, 4, 3, 8);
+        var net = RandomNets(info, 3, 16, 13)[2];
+        var random = new PortableRandom(17);
+        for (int n = 0; n < 200; n++)
+        {
+            var features = Enumerable.Range(0, net.Shape.Inputs).Select(_ => (int)(random.NextGaussian() * 2000)).ToArray();
+            var copy = new PredictorNet(net.Shape, net.Tensors.Select(t => t.ToArray()).ToList());
+            Assert.Equal(net.Predict(features), copy.Predict(features));
+        }
+    }
+
+    [Fact]
+    public void Plain_mode_codes_a_flat_image_in_a_few_bytes()
+    {
+        var info = new SignalInfo("image", [16, 16], 3, 8);
+        var samples = Enumerable.Repeat((ushort)77, 16 * 16 * 3).ToArray();
+        var file = PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Plain, ColourTransform.None);
+        Assert.True(file.Length < 90, $"{file.Length} bytes");
+        Assert.Equal(samples, FieldDecoder.Decode(file).Samples);
+    }
+
+    [Fact]
+    public void Every_truncation_and_byte_flip_fails_with_one_clear_error()
+    {
+        var (info, samples) = Image(6, 5, 3, 8);
+        var file = PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, ColourTransform.YCoCgR, RandomNets(info, 1, 4, 2));
+        for (int length = 0; length < file.Length; length++)
+            Assert.Throws<NeuralFileException>(() => FieldDecoder.Decode(file[..length]));
+        for (int i = 0; i < file.Length; i++)
+        {
+            var damaged = file.ToArray();
+            damaged[i] ^= 0x20;
+            Assert.Throws<NeuralFileException>(() => FieldDecoder.Decode(damaged));
+        }
+        var cut = Assert.Throws<NeuralFileException>(() => FieldDecoder.Decode(file[..(file.Length - 3)]));
+        Assert.Contains("truncated", cut.Message);
+    }
+
+    [Fact]
+    public void Damage_behind_fixed_checksums_never_escapes_as_another_exception()
+    {
+        var (info, samples) = Image(6, 5, 3, 8);
+        var file = PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, ColourTransform.YCoCgR, RandomNets(info, 1, 4, 2));
+        int streams = PredictiveFile.StreamsAt(PredictiveFile.ReadHeader(file));
+        for (int i = streams; i < file.Length - 4; i++)
+        {
+            var damaged = file.ToArray();
+            damaged[i] ^= 0x11;
+            int end = damaged.Length - 4;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(damaged.AsSpan(end), System.IO.Hashing.Crc32.HashToUInt32(damaged.AsSpan(streams, end - streams)));
+            try
+            {
+                _ = FieldDecoder.Decode(damaged);           // a flip may still decode (to other samples), but never crash
+            }
+            catch (NeuralFileException)
+            {
+            }
+        }
+    }
+}
