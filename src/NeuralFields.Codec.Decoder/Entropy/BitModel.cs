@@ -28,6 +28,13 @@ public struct BitModel
         }
     }
 
+    /// <summary>A model that starts at P(0) = <paramref name="p0"/>/65536 (clamped to [256, 65280]) instead of ½.</summary>
+    public static BitModel StartingAt(uint p0)
+    {
+        int p = (int)Math.Clamp(p0, 256u, 65280u);
+        return new BitModel { _fast = p, _slow = p };
+    }
+
     /// <summary>Models at probability ½ (a new array of structs would start at 0, which is not a probability).</summary>
     public static BitModel[] Create(int count)
     {

@@ -26,6 +26,25 @@ public sealed class IntegerModel
 
     public int Contexts { get; }
 
+    /// <summary>Suffix bits per prefix length that have their own model (the rest are coded at ½).</summary>
+    public const int ModelledSuffixes = ModelledSuffixBits;
+
+    /// <summary>
+    /// Starts one context's models at given probabilities of a 0 (in 1/65536) instead of ½: the zero flag, the sign,
+    /// the <see cref="MaxPrefix"/> + 1 prefix models and the suffix models, suffix (n, j) at (n − 1)·<see cref="ModelledSuffixes"/> + j.
+    /// A prior that fits the data saves what the models would spend learning it.
+    /// </summary>
+    public void Start(int context, uint zero, uint sign, ReadOnlySpan<uint> prefix, ReadOnlySpan<uint> suffix)
+    {
+        if (prefix.Length != MaxPrefix + 1 || suffix.Length != MaxPrefix * ModelledSuffixBits)
+            throw new ArgumentException("one probability per prefix and modelled suffix bit");
+        int b = Base(context);
+        _models[b + Zero] = BitModel.StartingAt(zero);
+        _models[b + Sign] = BitModel.StartingAt(sign);
+        for (int i = 0; i < prefix.Length; i++) _models[b + Prefix + i] = BitModel.StartingAt(prefix[i]);
+        for (int i = 0; i < suffix.Length; i++) _models[b + Suffix + i] = BitModel.StartingAt(suffix[i]);
+    }
+
     public static int MaxMagnitude => (1 << MaxPrefix) - 1;
 
     public void Encode(RangeEncoder encoder, int value, int context)

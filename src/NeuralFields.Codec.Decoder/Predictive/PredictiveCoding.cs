@@ -22,7 +22,7 @@ public static class PredictiveCoding
     public static byte[] Encode(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null)
     {
         var encoder = new RangeEncoder();
-        var model = new IntegerModel(planes.Length * Buckets);
+        var model = NewModel(nets);
         Visit(planes, dimensions, start, nets, (plane, index, prediction, context) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
@@ -36,7 +36,7 @@ public static class PredictiveCoding
     {
         var planes = new int[start.Length][];
         for (int c = 0; c < planes.Length; c++) planes[c] = new int[points];
-        var model = new IntegerModel(planes.Length * Buckets);
+        var model = NewModel(nets);
         Visit(planes, dimensions, start, nets, (plane, index, prediction, context) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
@@ -46,6 +46,14 @@ public static class PredictiveCoding
             planes[plane][index] = (int)value;
         });
         return planes;
+    }
+
+    /// <summary>72 contexts per plane, each started at its bucket's Laplace (<see cref="BucketPriors"/>).</summary>
+    private static IntegerModel NewModel(IReadOnlyList<PredictorNet?> nets)
+    {
+        var model = new IntegerModel(nets.Count * Buckets);
+        BucketPriors.Start(model, nets.Select(n => n is null).ToList());
+        return model;
     }
 
     /// <summary>The prediction (p0 plus the network's mean, rounded) and bucket of the network's log2-scale.</summary>
@@ -82,6 +90,7 @@ public static class PredictiveCoding
                 var net = nets[c];
                 var (prediction, bucket) = net is null ? (p0, PlainBucket(activity)) : FromNet(net, p0, features);
                 code(c, i, prediction, c * Buckets + bucket);
+                context.Record(c, i, p0);
             }
     }
 }

@@ -3,7 +3,8 @@ namespace NeuralFields.Codec.Decoder.Predictive;
 /// <summary>
 /// The causal neighbourhood of one sample (docs/format.md §10.3): the classic prediction p0 (MED for images,
 /// 2·x₋₁ − x₋₂ for 1-D signals) and the integer features the network and the plain mode read — same-plane
-/// neighbours relative to p0, absolute local gradients, and for later planes the co-located, already decoded
+/// neighbours relative to p0, absolute local gradients, the neighbours' own errors against their p0, and for later
+/// planes the co-located, already decoded
 /// samples of up to <see cref="ConditioningPlanes"/> earlier planes. Only already decoded samples are read, so the
 /// encoder, the trainer and the decoder compute the same numbers.
 /// </summary>
@@ -24,7 +25,11 @@ public sealed class SampleContext
 
     private const int AudioTaps = 16, ImageGradients = 5, AudioGradients = 5;
 
+    /// <summary>The errors of W, N, NW, NE (or x₋₁..x₋₄), then two sums of their magnitudes.</summary>
+    private const int Errors = 6;
+
     private readonly int[][] _planes;
+    private readonly int[][] _errors;
     private readonly int[] _start;
     private readonly int _width;
     private readonly int[] _neighbours = new int[AudioTaps];
@@ -35,6 +40,7 @@ public sealed class SampleContext
     {
         if (dimensions.Length is not (1 or 2)) throw new ArgumentException("predictive coding handles 1-D and 2-D signals", nameof(dimensions));
         _planes = planes;
+        _errors = planes.Select(p => new int[p?.Length ?? 0]).ToArray();
         _start = start;
         OneDimensional = dimensions.Length == 1;
         _width = dimensions[^1];
@@ -50,7 +56,7 @@ public sealed class SampleContext
     public static int FeatureCount(bool oneDimensional, int plane) =>
         OwnFeatures(oneDimensional) + PerConditioningPlane * Math.Min(plane, ConditioningPlanes);
 
-    private static int OwnFeatures(bool oneDimensional) => oneDimensional ? AudioTaps + AudioGradients : ImageOffsets.Length + ImageGradients;
+    private static int OwnFeatures(bool oneDimensional) => (oneDimensional ? AudioTaps + AudioGradients : ImageOffsets.Length + ImageGradients) + Errors;
 
     private int Own => OwnFeatures(OneDimensional);
 
@@ -64,7 +70,9 @@ public sealed class SampleContext
         int p0 = OneDimensional ? Audio(plane, index, features) : Image(plane, index, features);
         int own = Own;
         int activity = 0;
-        for (int g = own - (OneDimensional ? AudioGradients : ImageGradients); g < own; g++) activity += features[g];
+        for (int g = own - Errors - (OneDimensional ? AudioGradients : ImageGradients); g < own - Errors; g++) activity += features[g];
+        NeighbourErrors(plane, index, features.Slice(own - Errors, Errors));
+        activity += features[own - 2] + features[own - 1];
         int at = own;
         for (int k = plane - 1; k >= Math.Max(0, plane - ConditioningPlanes); k--)
         {
@@ -77,6 +85,28 @@ public sealed class SampleContext
             if (k == plane - 1) activity += 2 * Math.Abs(error);
         }
         return (p0, activity);
+    }
+
+    /// <summary>Keeps the error v − p0 of a sample once it is known, for the contexts of the samples after it.</summary>
+    public void Record(int plane, int index, int p0) => _errors[plane][index] = _planes[plane][index] - p0;
+
+    private void NeighbourErrors(int plane, int index, Span<int> output)
+    {
+        var e = _errors[plane];
+        if (OneDimensional)
+        {
+            for (int j = 0; j < 4; j++) output[j] = index - 1 - j >= 0 ? e[index - 1 - j] : 0;
+        }
+        else
+        {
+            int y = index / _width, x = index - y * _width;
+            output[0] = x > 0 ? e[index - 1] : 0;
+            output[1] = y > 0 ? e[index - _width] : 0;
+            output[2] = y > 0 && x > 0 ? e[index - _width - 1] : 0;
+            output[3] = y > 0 && x < _width - 1 ? e[index - _width + 1] : 0;
+        }
+        output[4] = Math.Abs(output[0]) + Math.Abs(output[1]);
+        output[5] = Math.Abs(output[2]) + Math.Abs(output[3]);
     }
 
     private int Image(int plane, int index, Span<int> features)

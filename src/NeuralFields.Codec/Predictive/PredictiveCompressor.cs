@@ -17,7 +17,7 @@ public sealed record PredictiveResult(byte[] File, PredictiveHeader Header, Deco
 public static class PredictiveCompressor
 {
     /// <summary>Weight steps 2^−k tried when quantising a trained network.</summary>
-    private static readonly int[] WeightFractions = [8, 9, 10, 11, 12, 13, 14];
+    private static readonly int[] WeightFractions = [5, 6, 7, 8, 9, 10, 11, 12];
 
     /// <summary>Samples per plane the weight step is chosen on.</summary>
     private const int EvaluationSamples = 20_000;
@@ -77,6 +77,7 @@ public static class PredictiveCompressor
     {
         var planes = ColourTransforms.Forward(samples, signal.Channels, transform);
         var context = new SampleContext(planes, signal.Dimensions, PredictiveFile.StartValues(transform, signal.Channels, signal.BitDepth));
+        PredictorTraining.Prime(context, signal.SampleCount);
         var nets = new List<PredictorNet>();
         for (int c = 0; c < signal.Channels; c++)
         {

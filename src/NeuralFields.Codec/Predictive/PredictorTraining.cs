@@ -14,6 +14,18 @@ internal static class PredictorTraining
     /// <summary>Features, targets (sample − p0) and indices of the training subset of one plane.</summary>
     public sealed record Data(float[] Features, float[] Targets, int Count, int Inputs);
 
+    /// <summary>
+    /// Visits every sample once in coding order so the context holds every neighbour's error (as a decoder's would
+    /// by the time it reaches any sample); <see cref="Gather"/> can then read any subset.
+    /// </summary>
+    public static void Prime(SampleContext context, long points)
+    {
+        Span<int> f = stackalloc int[context.FeatureCount(context.Planes - 1)];
+        for (int i = 0; i < points; i++)
+            for (int c = 0; c < context.Planes; c++)
+                context.Record(c, i, context.Compute(c, i, f).P0);
+    }
+
     public static Data Gather(SampleContext context, int[][] planes, int plane, int[] indices)
     {
         int inputs = context.FeatureCount(plane);
