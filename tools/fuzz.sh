@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of one parser: tools/fuzz.sh TARGET SECONDS
+# Coverage-guided fuzzing of one parser: tools/fuzz.sh TARGET SECONDS [EXECUTIONS]
+# (stops after SECONDS, or after about EXECUTIONS executions when that comes first)
 # Targets: nf ckpt config wav ply obj volume image (see `dotnet .fuzz/build/nf-fuzz.dll list`).
 # Builds tools/NeuralFields.Fuzz, instruments the project's assemblies with SharpFuzz (a copy, never the build),
 # writes seed inputs (small valid files the harness makes itself), runs afl-fuzz for SECONDS and prints
@@ -8,9 +9,9 @@
 # Installs nothing: it says what to install when afl-fuzz or sharpfuzz is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="${1:-}"; seconds="${2:-}"
-if [ -z "$target" ] || ! [[ "$seconds" =~ ^[0-9]+$ ]]; then
-  echo "usage: tools/fuzz.sh TARGET SECONDS   (TARGET: nf ckpt config wav ply obj volume image)" >&2
+target="${1:-}"; seconds="${2:-}"; executions="${3:-}"
+if [ -z "$target" ] || ! [[ "$seconds" =~ ^[0-9]+$ ]] || ! [[ "$executions" =~ ^[0-9]*$ ]]; then
+  echo "usage: tools/fuzz.sh TARGET SECONDS [EXECUTIONS]   (TARGET: nf ckpt config wav ply obj volume image)" >&2
   exit 2
 fi
 
@@ -46,7 +47,7 @@ echo "fuzz.sh: fuzzing $target for $seconds s; findings -> $findings" >&2
 # The GC heap limit turns a runaway allocation into an OutOfMemoryException, which afl-fuzz records as a crash.
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 DOTNET_GCHeapHardLimit=0x40000000 DOTNET_TieredPGO=0 \
-  afl-fuzz -V "$seconds" -t 5000 -m none -i "$seeds" -o "$findings" -- dotnet "$instrumented/nf-fuzz.dll" run "$target" >"$findings/afl.log" 2>&1 || {
+  afl-fuzz -V "$seconds" ${executions:+-E "$executions"} -t 5000 -m none -i "$seeds" -o "$findings" -- dotnet "$instrumented/nf-fuzz.dll" run "$target" >"$findings/afl.log" 2>&1 || {
     echo "fuzz.sh: afl-fuzz failed; the end of its log:" >&2; tail -20 "$findings/afl.log" >&2; exit 1; }
 
 stats="$findings/default/fuzzer_stats"

@@ -5,6 +5,7 @@ using NeuralFields.Cli.Output;
 using NeuralFields.Codec.Compression;
 using NeuralFields.Codec.Decoder;
 using NeuralFields.Codec.Decoder.Quantization;
+using NeuralFields.Codec.Latent;
 using NeuralFields.Fitting.Modalities;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Schema;
@@ -46,7 +47,7 @@ internal static class CompressCommand
         var alpha = CommonOptions.Alpha();
         var maxPixels = CommonOptions.MaxPixels();
         var lambda = new Option<double?>("--lambda") { Description = "Latent-grid codec: the rate-distortion trade-off (loss = MSE + lambda * bpp); larger gives smaller files [default: from --quality]" };
-        var quality = new Option<int?>("--quality", "-q") { Description = $"Latent-grid codec: 1 (smallest) to 100 (best), lambda = 10^(-1.5 - 3 (q - 1)/99) [default: {LatentCommand.DefaultQuality}]" };
+        var quality = new Option<int?>("--quality", "-q") { Description = $"Latent-grid codec: 1 (smallest) to 100 (best), lambda = 10^(-1.5 - 3 (q - 1)/99) [default: {LatentRateChoice.DefaultQuality}]" };
         var bpp = new Option<double?>("--bpp") { Description = "Latent-grid codec: aim for this many bits per pixel (within 10%; trains several times to find lambda)" };
         var time = new Option<double?>("--time") { Description = "Latent-grid codec: seconds of training per fit (the schedule follows the time when it ends before --steps)" };
         var command = new Command("compress", "Compress a signal (or a folder of them) into a neural file: a fitted, quantised, entropy-coded network")
@@ -59,7 +60,7 @@ internal static class CompressCommand
             // Without --preset or --config each file gets its modality's default model (images and audio differ).
             bool modelChosen = parse.GetValue(preset) is not null || parse.GetValue(config) is not null;
             var (fieldConfig, _) = CommonOptions.ResolveConfig(parse.GetValue(preset) ?? (modelChosen ? null : ModalityRegistry.All[0].DefaultPreset), parse.GetValue(config));
-            var rate = new LatentCommand.RateChoice(parse.GetValue(lambda), parse.GetValue(quality), parse.GetValue(bpp), parse.GetValue(time));
+            var rate = new LatentRateChoice(parse.GetValue(lambda), parse.GetValue(quality), parse.GetValue(bpp), parse.GetValue(time));
             if (fieldConfig.Encoding is Schema.Components.LatentGridConfig && !Directory.Exists(source))
             {
                 var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid));

@@ -9,6 +9,7 @@ public static class Torch
     {
         // Touching the torch class loads libtorch; fail here with a clear message rather than deep inside a layer.
         NativeMemory.TuneAllocator();
+        OpenMpWaiting.PreferPassive();
         try
         {
             _ = torch.get_num_threads();

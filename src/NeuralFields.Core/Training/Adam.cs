@@ -53,17 +53,21 @@ public sealed class Adam : IDisposable
     public IReadOnlyList<Parameter> Parameters => _parameters.Select(p => p.Parameter).ToList();
 
     /// <summary>Applies one step to the parameters' autograd gradients.</summary>
-    public void Update(double learningRate) => Update(learningRate, i => _parameters[i].Parameter.grad);
+    public void Update(double learningRate) => Update(learningRate, i => _parameters[i].Parameter.grad, ownsGradients: true);
 
     /// <summary>Applies one step to gradients computed elsewhere (a fused step), one per <see cref="Parameters"/> entry, same shapes.</summary>
     public void Update(double learningRate, IReadOnlyList<Tensor> gradients)
     {
         if (gradients.Count != _parameters.Length)
             throw new ArgumentException("one gradient per parameter is needed", nameof(gradients));
-        Update(learningRate, i => gradients[i]);
+        Update(learningRate, i => gradients[i], ownsGradients: false);
     }
 
-    private void Update(double learningRate, Func<int, Tensor?> gradientOf)
+    /// <param name="ownsGradients">
+    /// True when <paramref name="gradientOf"/> makes a new handle per call (Parameter.grad does): each is disposed at
+    /// once, since an undisposed handle keeps the gradient's storage alive until a garbage collection, megabytes a step.
+    /// </param>
+    private void Update(double learningRate, Func<int, Tensor?> gradientOf, bool ownsGradients)
     {
         Step++;
         double bc1 = 1 - Math.Pow(_beta1, Step);
@@ -74,16 +78,28 @@ public sealed class Adam : IDisposable
             var (p, scale) = _parameters[i];
             var g = gradientOf(i);
             if (g is null) continue;
-            if (_fused && Fusable(p, g, _m[i], _v[i]))
+            try
             {
-                FusedUpdate(p, g, _m[i], _v[i], (float)(learningRate * scale / bc1), (float)sqrtBc2);
-                continue;
+                Apply(p, g, _m[i], _v[i], learningRate * scale / bc1, sqrtBc2);
             }
-            _m[i].mul_(_beta1).add_(g, alpha: 1 - _beta1);
-            _v[i].mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
-            using var denom = _v[i].sqrt().div_(sqrtBc2).add_(_epsilon);
-            p.addcdiv_(_m[i], denom, value: -learningRate * scale / bc1);
+            finally
+            {
+                if (ownsGradients) g.Dispose();
+            }
         }
+    }
+
+    private void Apply(Tensor p, Tensor g, Tensor m, Tensor v, double stepSize, double sqrtBc2)
+    {
+        if (_fused && Fusable(p, g, m, v))
+        {
+            FusedUpdate(p, g, m, v, (float)stepSize, (float)sqrtBc2);
+            return;
+        }
+        m.mul_(_beta1).add_(g, alpha: 1 - _beta1);
+        v.mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+        using var denom = v.sqrt().div_(sqrtBc2).add_(_epsilon);
+        p.addcdiv_(m, denom, value: -stepSize);
     }
 
     private static bool Fusable(params Tensor[] tensors) =>
