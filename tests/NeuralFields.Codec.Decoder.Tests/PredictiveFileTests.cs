@@ -109,6 +109,50 @@ public class PredictiveFileTests
         }
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 16)]
+    [InlineData(2, 16)]
+    [InlineData(3, 7)]
+    public void The_network_computes_the_arithmetic_of_the_format_document_on_random_contexts(int hidden, int width)
+    {
+        var (info, _) = Image(4, 4, 3, 16);
+        var net = RandomNets(info, hidden, width, 19)[1];
+        var random = new PortableRandom(23);
+        for (int n = 0; n < 300; n++)
+        {
+            var features = Enumerable.Range(0, net.Shape.Inputs).Select(_ => (int)(random.NextGaussian() * 30000)).ToArray();
+            Assert.Equal(Reference(net, features), net.Predict(features));
+        }
+    }
+
+    /// <summary>docs/format.md §10.4 written out as plainly as possible: scalar loops, one layer at a time.</summary>
+    private static (long, long) Reference(PredictorNet net, int[] features)
+    {
+        const int f = PredictorNet.Fraction;
+        var shape = net.Shape;
+        var tensors = net.Tensors.ToList();
+        var a = features.Select(v => ((long)v << f) >> shape.InputShift).ToArray();
+        var h = Array.Empty<long>();
+        var layers = shape.Layers().ToList();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            bool last = l == layers.Count - 1;
+            var input = last ? h.Concat(a).ToArray() : l == 0 ? a : h;
+            var (outputs, inputs) = layers[l];
+            var z = new long[outputs];
+            for (int o = 0; o < outputs; o++)
+            {
+                long acc = (long)tensors[2 * l + 1][o] << f;
+                for (int j = 0; j < inputs; j++) acc += (long)tensors[2 * l][o * inputs + j] * input[j];
+                z[o] = Math.Clamp(acc >> shape.WeightFraction, -(1L << 36), 1L << 36);
+                if (!last) z[o] = Math.Max(z[o], 0);
+            }
+            h = z;
+        }
+        return (h[0], h[1]);
+    }
+
     [Fact]
     public void Plain_mode_codes_a_flat_image_in_a_few_bytes()
     {

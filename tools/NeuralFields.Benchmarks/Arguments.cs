@@ -11,6 +11,9 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
     /// <summary>Rate-distortion trade-offs for the latent-grid codec (nf-bench latent).</summary>
     public double[] Lambdas { get; init; } = [];
 
+    /// <summary>Skip the installed peer codecs (nf-bench lossless-codec while tuning).</summary>
+    public bool NoPeers { get; init; }
+
     /// <summary>Folder a benchmark writes its plot and results into.</summary>
     public string Out { get; init; } = ".";
 
@@ -24,6 +27,7 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
         double? seconds = null;
         double[] lambdas = [];
         string output = ".";
+        bool noPeers = false;
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -34,10 +38,11 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
                 case "--crop": crops = args[++i].Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--lambdas": lambdas = args[++i].Split(',').Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--out": output = args[++i]; break;
+                case "--no-peers": noPeers = true; break;
                 default: inputs.Add(args[i]); break;
             }
         }
-        return new Arguments(command, inputs, presets, steps, crops, seconds) { Lambdas = lambdas, Out = output };
+        return new Arguments(command, inputs, presets, steps, crops, seconds) { Lambdas = lambdas, Out = output, NoPeers = noPeers };
     }
 
     public static int Usage()
@@ -48,7 +53,7 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
                    nf-bench fused [IMAGE...] [--crop 256,0] [--steps N] [--seconds S]
                    nf-bench kernels [RESULTS.json]
                    nf-bench lossless IMAGE... [--crop 64,128] [--presets lossless] [--steps N]
-                   nf-bench lossless-codec IMAGE|WAV... [--crop N] [--steps N]
+                   nf-bench lossless-codec IMAGE|WAV... [--crop N] [--steps N] [--presets LxW,...] [--no-peers]
                    nf-bench codec IMAGE... [--crop 256] [--steps N]
                    nf-bench latent IMAGE... [--crop N] [--steps N] [--presets latent] [--lambdas 3e-3,1e-3,...] [--out DIR]
             """);

@@ -49,7 +49,7 @@ internal static class LosslessCodecBenchmark
     {
         int crop = arguments.Crops.Length > 0 ? arguments.Crops[0] : 0;
         Console.WriteLine($"predictive lossless (format 4), {options.HiddenLayers}x{options.Width} ReLU + skip per plane, {options.Steps} steps, seed 0; bits per pixel (images) or per sample (audio)");
-        var coders = ImageCoders.Where(c => PeerCodecs.Installed(c.Program)).ToArray();
+        var coders = ImageCoders.Where(c => !arguments.NoPeers && PeerCodecs.Installed(c.Program)).ToArray();
         Console.WriteLine();
         Console.WriteLine($"| image | size | nf | mode | encode s | decode s | {string.Join(" | ", coders.Select(c => c.Name))} | nf / WebP | nf / JXL e7 |");
         Console.WriteLine($"|---|---|---:|---|---:|---:|{string.Concat(coders.Select(_ => "---:|"))}---:|---:|");
@@ -64,7 +64,7 @@ internal static class LosslessCodecBenchmark
             Console.WriteLine();
             Console.WriteLine("| clip | frames x channels | nf bits/sample | mode | encode s | decode s | flac -8 | nf / flac |");
             Console.WriteLine("|---|---|---:|---|---:|---:|---:|---:|");
-            foreach (var file in audio) Console.WriteLine(AudioRow(file, options, folder));
+            foreach (var file in audio) Console.WriteLine(AudioRow(arguments, file, options, folder));
         }
     }
 
@@ -87,7 +87,7 @@ internal static class LosslessCodecBenchmark
             $"{string.Join(" | ", peers.Select(p => p is null ? "–" : p.Value.ToString("F3", CultureInfo.InvariantCulture)))} | {Ratio(bpp, webp >= 0 ? peers[webp] : null)} | {Ratio(bpp, jxl >= 0 ? peers[jxl] : null)} |");
     }
 
-    private static string AudioRow(string file, PredictiveOptions options, string folder)
+    private static string AudioRow(Arguments arguments, string file, PredictiveOptions options, string folder)
     {
         var clip = WavFile.Load(file);
         string pcm = Path.Combine(folder, "clip16.wav");
@@ -99,7 +99,7 @@ internal static class LosslessCodecBenchmark
         var signal = new AudioModality().Load(pcm, new LoadOptions());
         double samples = (double)signal.Info.SampleCount * signal.Info.Channels;
         var (bits, mode, encode, decode) = Neural(signal.Info, signal.Samples, signal.Attributes, options, samples);
-        double? flac = PeerCodecs.Installed("flac") ? Peer("flac", (src, dst) => $"-8 -f -s -o {dst} {src}", pcm, Path.Combine(folder, "clip.flac"), samples) : null;
+        double? flac = PeerCodecs.Installed("flac") && !arguments.NoPeers ? Peer("flac", (src, dst) => $"-8 -f -s -o {dst} {src}", pcm, Path.Combine(folder, "clip.flac"), samples) : null;
         return string.Create(CultureInfo.InvariantCulture,
             $"| {Path.GetFileName(file)} | {signal.Info.SampleCount}x{signal.Info.Channels} | {bits:F3} | {mode} | {encode:F1} | {decode:F2} | {(flac is null ? "–" : flac.Value.ToString("F3", CultureInfo.InvariantCulture))} | {Ratio(bits, flac)} |");
     }

@@ -42,6 +42,9 @@ public sealed class PredictorNet
     private const long Limit = 1L << 36;
 
     private readonly int[][] _weights, _biases;
+
+    /// <summary>The weights widened to 64 bits once, so each dot product runs on vectors.</summary>
+    private readonly long[][] _wide;
     private readonly long[] _x, _h1, _h2;
 
     /// <param name="tensors">Weight, bias, weight, bias, ... in <see cref="PredictorShape.Layers"/> order.</param>
@@ -59,6 +62,7 @@ public sealed class PredictorNet
             _weights[l] = tensors[2 * l];
             _biases[l] = tensors[2 * l + 1];
         }
+        _wide = _weights.Select(w => w.Select(v => (long)v).ToArray()).ToArray();
         _x = new long[shape.Inputs];
         _h1 = new long[Math.Max(1, shape.Width)];
         _h2 = new long[Math.Max(1, shape.Width)];
@@ -79,7 +83,7 @@ public sealed class PredictorNet
         int width = inputs;
         for (int l = 0; l < Shape.HiddenLayers; l++)
         {
-            Layer(_weights[l], _biases[l], current.AsSpan(0, width), ReadOnlySpan<long>.Empty, next, Shape.Width, k, relu: true);
+            Layer(_wide[l], _biases[l], current.AsSpan(0, width), ReadOnlySpan<long>.Empty, next, Shape.Width, k, relu: true);
             current = next;
             next = ReferenceEquals(next, _h1) ? _h2 : _h1;
             width = Shape.Width;
@@ -87,23 +91,38 @@ public sealed class PredictorNet
         }
         Span<long> output = stackalloc long[PredictorShape.Outputs];
         int last = Shape.HiddenLayers;
-        Layer(_weights[last], _biases[last], h, _x.AsSpan(0, inputs), output, PredictorShape.Outputs, k, relu: false);
+        Layer(_wide[last], _biases[last], h, _x.AsSpan(0, inputs), output, PredictorShape.Outputs, k, relu: false);
         return (output[0], output[1]);
     }
 
-    /// <summary>out_o = clamp(((bias_o &lt;&lt; F) + Σ w·a over <paramref name="a"/> then <paramref name="b"/>) >> k), ReLU for hidden layers.</summary>
-    private static void Layer(int[] weight, int[] bias, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> output, int outputs, int k, bool relu)
+    /// <summary>
+    /// out_o = clamp(((bias_o &lt;&lt; F) + Σ w·a over <paramref name="a"/> then <paramref name="b"/>) >> k), ReLU for hidden
+    /// layers. Integer sums are exact in any order, so the vectorised dot product gives the bits of §10.4.
+    /// </summary>
+    private static void Layer(long[] weight, int[] bias, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> output, int outputs, int k, bool relu)
     {
         int inputs = a.Length + b.Length;
         for (int o = 0; o < outputs; o++)
         {
-            long acc = (long)bias[o] << Fraction;
             var row = weight.AsSpan(o * inputs, inputs);
-            for (int i = 0; i < a.Length; i++) acc += row[i] * a[i];
-            var rest = row[a.Length..];
-            for (int i = 0; i < b.Length; i++) acc += rest[i] * b[i];
+            long acc = ((long)bias[o] << Fraction) + Dot(row[..a.Length], a) + Dot(row[a.Length..], b);
             long z = Math.Clamp(acc >> k, -Limit, Limit);
             output[o] = relu && z < 0 ? 0 : z;
         }
+    }
+
+    private static long Dot(ReadOnlySpan<long> w, ReadOnlySpan<long> x)
+    {
+        int i = 0, width = System.Numerics.Vector<long>.Count;
+        long sum = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && w.Length >= width)
+        {
+            var acc = System.Numerics.Vector<long>.Zero;
+            for (; i <= w.Length - width; i += width)
+                acc += new System.Numerics.Vector<long>(w[i..]) * new System.Numerics.Vector<long>(x[i..]);
+            sum = System.Numerics.Vector.Sum(acc);
+        }
+        for (; i < w.Length; i++) sum += w[i] * x[i];
+        return sum;
     }
 }
