@@ -17,16 +17,18 @@ public static class PredictiveCoding
     /// <summary>Called for every sample with its plane, grid index, prediction and bucket (tests compare encoder and decoder).</summary>
     public delegate void Observer(int plane, int index, int prediction, int bucket);
 
-    private delegate void Coder(int plane, int index, int prediction, int context);
+    /// <param name="sign">−1 when the network's mean lies below the prediction it was rounded to, else 1: the coded
+    /// integer is sign·e, so the one sign model of a bucket learns the skew the mean's fraction gives.</param>
+    private delegate void Coder(int plane, int index, int prediction, int context, int sign);
 
     public static byte[] Encode(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null)
     {
         var encoder = new RangeEncoder();
         var model = NewModel(nets);
-        Visit(planes, dimensions, start, nets, (plane, index, prediction, context) =>
+        Visit(planes, dimensions, start, nets, (plane, index, prediction, context, sign) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
-            model.Encode(encoder, planes[plane][index] - prediction, context);
+            model.Encode(encoder, sign * (planes[plane][index] - prediction), context);
         });
         return encoder.Finish();
     }
@@ -37,10 +39,10 @@ public static class PredictiveCoding
         var planes = new int[start.Length][];
         for (int c = 0; c < planes.Length; c++) planes[c] = new int[points];
         var model = NewModel(nets);
-        Visit(planes, dimensions, start, nets, (plane, index, prediction, context) =>
+        Visit(planes, dimensions, start, nets, (plane, index, prediction, context, sign) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
-            long value = (long)prediction + model.Decode(decoder, context);
+            long value = (long)prediction + sign * model.Decode(decoder, context);
             if (Math.Abs(value) > SampleContext.MaxMagnitude || decoder.Overrun > 0)
                 throw new NeuralFileException("the file is damaged: its sample stream does not decode");
             planes[plane][index] = (int)value;
@@ -56,17 +58,22 @@ public static class PredictiveCoding
         return model;
     }
 
-    /// <summary>The prediction (p0 plus the network's mean, rounded) and bucket of the network's log2-scale.</summary>
-    public static (int Prediction, int Bucket) FromNet(PredictorNet net, int p0, ReadOnlySpan<int> features)
+    /// <summary>
+    /// The prediction (p0 plus the network's mean, rounded), the bucket of the network's log2-scale, and the sign
+    /// (−1 when the mean was rounded up, so the sample lies more likely below the prediction).
+    /// </summary>
+    public static (int Prediction, int Bucket, int Sign) FromNet(PredictorNet net, int p0, ReadOnlySpan<int> features)
     {
         var (mean, logScale) = net.Predict(features);
         const int f = PredictorNet.Fraction;
         int shift = net.Shape.InputShift;
-        long offset = ((mean << shift) + (1L << (f - 1))) >> f;
+        long exact = mean << shift;
+        long offset = (exact + (1L << (f - 1))) >> f;
+        int sign = exact - (offset << f) < 0 ? -1 : 1;
         int prediction = (int)Math.Clamp(p0 + offset, -SampleContext.MaxMagnitude, SampleContext.MaxMagnitude);
         long log2 = logScale + ((long)shift << f);
         long bucket = ((log2 + (2L << f)) * 4 + (1L << (f - 1))) >> f;        // round(4·(log2 b + 2))
-        return (prediction, (int)Math.Clamp(bucket, 0, Buckets - 1));
+        return (prediction, (int)Math.Clamp(bucket, 0, Buckets - 1), sign);
     }
 
     /// <summary>Plain mode: a quarter-step log2 of the activity (0 for none), as the network's buckets are.</summary>
@@ -88,8 +95,8 @@ public static class PredictiveCoding
             {
                 var (p0, activity) = context.Compute(c, i, features);
                 var net = nets[c];
-                var (prediction, bucket) = net is null ? (p0, PlainBucket(activity)) : FromNet(net, p0, features);
-                code(c, i, prediction, c * Buckets + bucket);
+                var (prediction, bucket, sign) = net is null ? (p0, PlainBucket(activity), 1) : FromNet(net, p0, features);
+                code(c, i, prediction, c * Buckets + bucket, sign);
                 context.Record(c, i, p0);
             }
     }

@@ -105,7 +105,7 @@ public static class PredictiveCompressor
             foreach (int i in evaluation)
             {
                 var (p0, _) = context.Compute(plane, i, features);
-                var (prediction, bucket) = PredictiveCoding.FromNet(net, p0, features);
+                var (prediction, bucket, _) = PredictiveCoding.FromNet(net, p0, features);
                 bits += LaplaceBits(planes[plane][i] - prediction, bucket);
             }
             bits = bits * indices.Length / evaluation.Length + WeightBits(net);

@@ -8,11 +8,11 @@ namespace NeuralFields.Codec.Predictive;
 /// </summary>
 public sealed record PredictiveOptions
 {
-    public int HiddenLayers { get; init; } = 1;
+    public int HiddenLayers { get; init; } = 2;
 
     public int Width { get; init; } = 16;
 
-    public int Steps { get; init; } = 800;
+    public int Steps { get; init; } = 4000;
 
     public int BatchSize { get; init; } = 4096;
 
