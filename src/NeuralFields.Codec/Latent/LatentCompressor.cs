@@ -43,7 +43,7 @@ public static class LatentCompressor
         Torch.Seed(options.Seed);
         using var model = new FieldModel(config, signal);
         var rate = new LatentRate(options.Lambda, signal.SampleCount);
-        var schedule = new LatentSchedule((LatentGridEncoding)model.Encoding, options.TrainingSteps, options.TimeBudget, options.StraightThroughFraction);
+        var schedule = new LatentSchedule((LatentGridEncoding)model.Encoding, options.TrainingSteps, options.TimeBudget, options.StraightThroughFraction, options.SoftRounding);
         using var trainer = new Trainer(model, coordinates, targets, options.Seed, new TrainerOptions { LossTerms = [rate], Hooks = [schedule] });
         var outcome = trainer.Run(new TrainingRun(options.TrainingSteps) { TimeBudget = options.TimeBudget }, new WithRate(observer, rate), cancel);
         cancel.ThrowIfCancellationRequested();

@@ -29,16 +29,21 @@ public sealed class LatentRate(double lambda, long gridPoints) : ILossTerm
 /// The latent schedule: additive noise first, straight-through rounding for the last <paramref name="straightFraction"/>
 /// of the run (of its steps, or of its time budget), and one noise draw per step shared by distortion and rate.
 /// </summary>
-public sealed class LatentSchedule(LatentGridEncoding encoding, int steps, double? timeBudget, double straightFraction) : IStepHook
+public sealed class LatentSchedule(LatentGridEncoding encoding, int steps, double? timeBudget, double straightFraction, (double From, double To)? sharpness = null) : IStepHook
 {
     private readonly System.Diagnostics.Stopwatch _clock = new();
 
     public void BeforeCompute(int stepIndex)
     {
         if (!_clock.IsRunning) _clock.Start();
-        bool late = stepIndex >= (1 - straightFraction) * steps
-            || (timeBudget is double budget && _clock.Elapsed.TotalSeconds >= (1 - straightFraction) * budget);
+        // How far the run is: by steps, or by its time budget when that ends first.
+        double progress = stepIndex / (double)steps;
+        if (timeBudget is double budget) progress = Math.Max(progress, _clock.Elapsed.TotalSeconds / budget);
+        bool late = progress >= 1 - straightFraction;
         encoding.Rounding = late ? Core.Encodings.LatentRounding.StraightThrough : Core.Encodings.LatentRounding.Noise;
+        // Soft rounding sharpens geometrically over the noise phase.
+        if (sharpness is var (from, to))
+            encoding.Sharpness = from * Math.Pow(to / from, Math.Clamp(progress / (1 - straightFraction), 0, 1));
         encoding.BeginStep();
     }
 

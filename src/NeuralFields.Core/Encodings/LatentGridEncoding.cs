@@ -51,6 +51,13 @@ public sealed class LatentGridEncoding : Encoding
 
     public LatentRounding Rounding { get; set; } = LatentRounding.Noise;
 
+    /// <summary>
+    /// In the noise phase, soft rounding's sharpness α (as in C3): training sees s(s(v) + u), u uniform noise, with
+    /// s(v) = ⌊v⌋ + ½ + tanh(α·r) / (2·tanh(α/2)), r = v − ⌊v⌋ − ½, so the values drift toward the integers they
+    /// will be rounded to as α grows; null adds plain noise.
+    /// </summary>
+    public double? Sharpness { get; set; }
+
     /// <summary>Latents per level, the count the rate is divided by to give bits per latent.</summary>
     public long LatentCount => latents.Sum(p => p.numel());
 
@@ -80,8 +87,17 @@ public sealed class LatentGridEncoding : Encoding
     private Tensor Quantize(Tensor values)
     {
         if (!training || !is_grad_enabled()) return values.round();   // evaluation and Predict (no gradients) see the file's integers
-        if (Rounding == LatentRounding.Noise) return values + rand_like(values) - 0.5;
+        if (Rounding == LatentRounding.Noise)
+            return Sharpness is double alpha
+                ? SoftRound(SoftRound(values, alpha) + rand_like(values) - 0.5, alpha)
+                : values + rand_like(values) - 0.5;
         return values + (values.round() - values).detach();
+    }
+
+    private static Tensor SoftRound(Tensor values, double alpha)
+    {
+        var floor = values.floor();                                  // no gradient: it flows through the tanh
+        return floor + 0.5 + (values - floor - 0.5).mul(alpha).tanh() / (2 * Math.Tanh(alpha / 2));
     }
 
     protected override Tensor Encode(Tensor coordinates)
