@@ -37,7 +37,8 @@ public class PredictiveFileTests
         var random = new PortableRandom((ulong)seed);
         return Enumerable.Range(0, signal.Channels).Select(c =>
         {
-            var shape = new PredictorShape(SampleContext.FeatureCount(signal.Dimensions.Length == 1, c), hidden, width, 10, 3);
+            var shape = new PredictorShape(SampleContext.FeatureCount(signal.Dimensions.Length == 1, c), hidden, width,
+                Enumerable.Range(0, hidden + 1).Select(l => 8 + l).ToArray(), 3, 2);
             var tensors = shape.Layers().SelectMany(l => new[] { l.Out * l.In, l.Out })
                 .Select(n => Enumerable.Range(0, n).Select(_ => (int)(random.NextGaussian() * 300)).ToArray()).ToList();
             return new PredictorNet(shape, tensors);
@@ -145,7 +146,7 @@ public class PredictiveFileTests
             {
                 long acc = (long)tensors[2 * l + 1][o] << f;
                 for (int j = 0; j < inputs; j++) acc += (long)tensors[2 * l][o * inputs + j] * input[j];
-                z[o] = Math.Clamp(acc >> shape.WeightFraction, -(1L << 36), 1L << 36);
+                z[o] = Math.Clamp(acc >> shape.WeightFractions[l], -(1L << 36), 1L << 36);
                 if (!last) z[o] = Math.Max(z[o], 0);
             }
             h = z;

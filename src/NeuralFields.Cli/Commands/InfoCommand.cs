@@ -58,7 +58,7 @@ internal static class InfoCommand
             for (int c = 0; c < h.Nets.Count; c++)
             {
                 var n = h.Nets[c];
-                Line("", $"plane {c}: {n.Inputs} inputs, {n.HiddenLayers} x {n.Width} ReLU + skip, weights in 2^-{n.WeightFraction} steps, inputs scaled by 2^-{n.InputShift}, {n.Parameters:N0} parameters");
+                Line("", $"plane {c}: {n.Inputs} inputs, {n.HiddenLayers} x {n.Width} ReLU + skip, weight steps 2^-({string.Join(", ", n.WeightFractions)}) by layer, inputs scaled by 2^-{n.InputShift}, outputs by 2^{n.OutputShift}, {n.Parameters:N0} parameters");
             }
         }
         return text.ToString();

@@ -66,7 +66,7 @@ public static class PredictiveCoding
     {
         var (mean, logScale) = net.Predict(features);
         const int f = PredictorNet.Fraction;
-        int shift = net.Shape.InputShift;
+        int shift = net.Shape.OutputShift;
         long exact = mean << shift;
         long offset = (exact + (1L << (f - 1))) >> f;
         int sign = exact - (offset << f) < 0 ? -1 : 1;

@@ -98,8 +98,9 @@ public static class PredictiveFile
         {
             U8(header, net.Shape.HiddenLayers);
             U8(header, net.Shape.Width);
-            U8(header, net.Shape.WeightFraction);
             U8(header, net.Shape.InputShift);
+            U8(header, net.Shape.OutputShift);
+            foreach (int k in net.Shape.WeightFractions) U8(header, k);
         }
         U32(header, (uint)weightStream.Length);
         U32(header, (uint)sampleStream.Length);
@@ -243,11 +244,15 @@ public static class PredictiveFile
         if (mode == PredictiveMode.Network)
         {
                         for (int c = 0; c < channels; c++)
-                nets.Add(new PredictorShape(SampleContext.FeatureCount(rank == 1, c),
-                    r.BoundedU8(0, PredictorShape.MaxHiddenLayers, "a network's hidden layers"),
-                    r.BoundedU8(1, PredictorShape.MaxWidth, "a network's width"),
-                    r.BoundedU8(0, PredictorShape.MaxWeightFraction, "a network's weight fraction"),
-                    r.BoundedU8(0, PredictorShape.MaxInputShift, "a network's input shift")));
+            {
+                int hidden = r.BoundedU8(0, PredictorShape.MaxHiddenLayers, "a network's hidden layers");
+                int width = r.BoundedU8(1, PredictorShape.MaxWidth, "a network's width");
+                int shift = r.BoundedU8(0, PredictorShape.MaxInputShift, "a network's input shift");
+                int output = r.BoundedU8(0, PredictorShape.MaxInputShift, "a network's output shift");
+                var fractions = new int[hidden + 1];
+                for (int l = 0; l <= hidden; l++) fractions[l] = r.BoundedU8(0, PredictorShape.MaxWeightFraction, "a layer's weight fraction");
+                nets.Add(new PredictorShape(SampleContext.FeatureCount(rank == 1, c), hidden, width, fractions, shift, output));
+            }
         }
         int weightBytes = r.Bounded(0, int.MaxValue, "the weight stream length");
         int sampleBytes = r.Bounded(0, int.MaxValue, "the sample stream length");

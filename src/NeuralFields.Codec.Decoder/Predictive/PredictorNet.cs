@@ -3,10 +3,12 @@ namespace NeuralFields.Codec.Decoder.Predictive;
 /// <summary>
 /// The shape and fixed-point scales of one plane's network (docs/format.md §10.4): <see cref="HiddenLayers"/> ReLU
 /// layers of <see cref="Width"/> units, then an output layer that reads the last hidden layer and, as a skip path,
-/// the inputs themselves, and gives the mean and log2-scale of the sample's distribution. Every weight and bias is
-/// an integer times 2^−<see cref="WeightFraction"/>; inputs are scaled by 2^−<see cref="InputShift"/>.
+/// the inputs themselves, and gives the mean and log2-scale of the sample's distribution. Layer l's weights and bias
+/// are integers times 2^−<see cref="WeightFractions"/>[l]; inputs are scaled by 2^−<see cref="InputShift"/>, and the
+/// mean and scale come out in units of 2^<see cref="OutputShift"/> (a clip's 16 past samples are far larger than its
+/// prediction errors, so the two scales differ).
 /// </summary>
-public sealed record PredictorShape(int Inputs, int HiddenLayers, int Width, int WeightFraction, int InputShift)
+public sealed record PredictorShape(int Inputs, int HiddenLayers, int Width, IReadOnlyList<int> WeightFractions, int InputShift, int OutputShift)
 {
     public const int MaxHiddenLayers = 3, MaxWidth = 64, MaxWeightFraction = 20, MaxInputShift = 20;
 
@@ -43,7 +45,7 @@ public sealed class PredictorNet
 
     private readonly int[][] _weights, _biases;
 
-    /// <summary>The weights widened to 64 bits once, so each dot product runs on vectors.</summary>
+    /// <summary>The weights widened to 64 bits once (the products are 64-bit).</summary>
     private readonly long[][] _wide;
     private readonly long[] _x, _h1, _h2;
 
@@ -52,6 +54,7 @@ public sealed class PredictorNet
     {
         Shape = shape;
         var layers = shape.Layers().ToList();
+        if (shape.WeightFractions.Count != layers.Count) throw new ArgumentException("one weight fraction per layer", nameof(shape));
         if (tensors.Count != 2 * layers.Count) throw new ArgumentException("one weight and one bias tensor per layer", nameof(tensors));
         _weights = new int[layers.Count][];
         _biases = new int[layers.Count][];
@@ -73,17 +76,18 @@ public sealed class PredictorNet
     /// <summary>Weight, bias, weight, bias, ... as stored.</summary>
     public IEnumerable<int[]> Tensors => _weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second });
 
-    /// <summary>Mean and log2-scale in input units (scaled by 2^−InputShift), each with <see cref="Fraction"/> fractional bits.</summary>
+    /// <summary>Mean and log2-scale in units of 2^OutputShift, each with <see cref="Fraction"/> fractional bits.</summary>
     public (long Mean, long LogScale) Predict(ReadOnlySpan<int> features)
     {
-        int inputs = Shape.Inputs, k = Shape.WeightFraction, shift = Shape.InputShift;
+        int inputs = Shape.Inputs, shift = Shape.InputShift;
+        var k = Shape.WeightFractions;
         for (int i = 0; i < inputs; i++) _x[i] = ((long)features[i] << Fraction) >> shift;
         ReadOnlySpan<long> h = [];
         long[] current = _x, next = _h1;
         int width = inputs;
         for (int l = 0; l < Shape.HiddenLayers; l++)
         {
-            Layer(_wide[l], _biases[l], current.AsSpan(0, width), ReadOnlySpan<long>.Empty, next, Shape.Width, k, relu: true);
+            Layer(_wide[l], _biases[l], current.AsSpan(0, width), ReadOnlySpan<long>.Empty, next, Shape.Width, k[l], relu: true);
             current = next;
             next = ReferenceEquals(next, _h1) ? _h2 : _h1;
             width = Shape.Width;
@@ -91,13 +95,13 @@ public sealed class PredictorNet
         }
         Span<long> output = stackalloc long[PredictorShape.Outputs];
         int last = Shape.HiddenLayers;
-        Layer(_wide[last], _biases[last], h, _x.AsSpan(0, inputs), output, PredictorShape.Outputs, k, relu: false);
+        Layer(_wide[last], _biases[last], h, _x.AsSpan(0, inputs), output, PredictorShape.Outputs, k[last], relu: false);
         return (output[0], output[1]);
     }
 
     /// <summary>
     /// out_o = clamp(((bias_o &lt;&lt; F) + Σ w·a over <paramref name="a"/> then <paramref name="b"/>) >> k), ReLU for hidden
-    /// layers. Integer sums are exact in any order, so the vectorised dot product gives the bits of §10.4.
+    /// layers. Integer sums are exact, so any summation order gives the bits of §10.4.
     /// </summary>
     private static void Layer(long[] weight, int[] bias, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> output, int outputs, int k, bool relu)
     {
@@ -113,16 +117,8 @@ public sealed class PredictorNet
 
     private static long Dot(ReadOnlySpan<long> w, ReadOnlySpan<long> x)
     {
-        int i = 0, width = System.Numerics.Vector<long>.Count;
         long sum = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated && w.Length >= width)
-        {
-            var acc = System.Numerics.Vector<long>.Zero;
-            for (; i <= w.Length - width; i += width)
-                acc += new System.Numerics.Vector<long>(w[i..]) * new System.Numerics.Vector<long>(x[i..]);
-            sum = System.Numerics.Vector.Sum(acc);
-        }
-        for (; i < w.Length; i++) sum += w[i] * x[i];
+        for (int i = 0; i < w.Length; i++) sum += w[i] * x[i];
         return sum;
     }
 }

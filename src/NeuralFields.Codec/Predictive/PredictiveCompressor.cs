@@ -16,8 +16,8 @@ public sealed record PredictiveResult(byte[] File, PredictiveHeader Header, Deco
 /// </summary>
 public static class PredictiveCompressor
 {
-    /// <summary>Weight steps 2^−k tried when quantising a trained network.</summary>
-    private static readonly int[] WeightFractions = [5, 6, 7, 8, 9, 10, 11, 12];
+    /// <summary>How many bits below each layer's finest step (the one its largest weight still fits 16 bits at) are tried.</summary>
+    private const int CoarserSteps = 8;
 
     /// <summary>Samples per plane the weight step is chosen on.</summary>
     private const int EvaluationSamples = 20_000;
@@ -83,8 +83,8 @@ public static class PredictiveCompressor
         {
             var indices = PredictorTraining.Subset(signal.SampleCount, options.TrainingSamples, options.Seed + c);
             var data = PredictorTraining.Gather(context, planes, c, indices);
-            int shift = PredictorTraining.InputShift(data);
-            var shape = new PredictorShape(data.Inputs, options.HiddenLayers, options.Width, 0, shift);
+            var (input, output) = PredictorTraining.Shifts(data);
+            var shape = new PredictorShape(data.Inputs, options.HiddenLayers, options.Width, new int[options.HiddenLayers + 1], input, output);
             var weights = PredictorTraining.Train(data, shape, options with { Seed = options.Seed + 1000 * c }, cancel);
             nets.Add(Quantized(context, planes, c, indices, shape, weights));
         }
@@ -98,9 +98,17 @@ public static class PredictiveCompressor
         Span<int> features = stackalloc int[shape.Inputs];
         PredictorNet? best = null;
         double bestBits = double.PositiveInfinity;
-        foreach (int k in WeightFractions)
+        // Layer l's finest step: the largest k with max |w|·2^k within 16 bits (at most 20); then all layers coarser together.
+        var finest = Enumerable.Range(0, shape.HiddenLayers + 1).Select(l =>
         {
-            var net = new PredictorNet(shape with { WeightFraction = k }, PredictorTraining.Quantize(weights, k));
+            double largest = weights[2 * l].Concat(weights[2 * l + 1]).Select(MathF.Abs).DefaultIfEmpty(0).Max();
+            return largest <= 0 ? PredictorShape.MaxWeightFraction
+                : Math.Clamp((int)Math.Floor(Math.Log2(PredictorShape.MaxWeight / largest)), 0, PredictorShape.MaxWeightFraction);
+        }).ToArray();
+        for (int d = 0; d < CoarserSteps; d++)
+        {
+            var fractions = finest.Select(k => Math.Max(0, k - d)).ToArray();
+            var net = new PredictorNet(shape with { WeightFractions = fractions }, PredictorTraining.Quantize(weights, fractions));
             double bits = 0;
             foreach (int i in evaluation)
             {

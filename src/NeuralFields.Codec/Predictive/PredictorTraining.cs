@@ -41,13 +41,14 @@ internal static class PredictorTraining
         return new Data(features, targets, indices.Length, inputs);
     }
 
-    /// <summary>The power of two that brings the targets near unit size: ⌊log2 of their mean magnitude⌋, at least 0.</summary>
-    public static int InputShift(Data data)
+    /// <summary>The powers of two that bring the features and the targets near unit size: ⌊log2 of their mean magnitude + 1⌋.</summary>
+    public static (int Input, int Output) Shifts(Data data)
     {
-        double mean = 0;
-        foreach (float t in data.Targets) mean += Math.Abs(t);
-        mean /= Math.Max(1, data.Count);
-        return Math.Clamp((int)Math.Floor(Math.Log2(mean + 1)), 0, PredictorShape.MaxInputShift);
+        static int Shift(double mean) => Math.Clamp((int)Math.Floor(Math.Log2(mean + 1)), 0, PredictorShape.MaxInputShift);
+        double features = 0, targets = 0;
+        foreach (float f in data.Features) features += Math.Abs(f);
+        foreach (float t in data.Targets) targets += Math.Abs(t);
+        return (Shift(features / Math.Max(1, data.Features.Length)), Shift(targets / Math.Max(1, data.Count)));
     }
 
     /// <summary>Float weight and bias arrays, in <see cref="PredictorShape.Layers"/> order.</summary>
@@ -55,15 +56,18 @@ internal static class PredictorTraining
     {
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)options.Seed);
-        float scale = MathF.ScaleB(1f, -shape.InputShift);
-        var x = tensor(data.Features).reshape(data.Count, data.Inputs) * scale;
+        float scale = MathF.ScaleB(1f, -shape.OutputShift);
+        var x = tensor(data.Features).reshape(data.Count, data.Inputs) * MathF.ScaleB(1f, -shape.InputShift);
         var t = tensor(data.Targets) * scale;
         var parameters = new List<TorchSharp.Modules.Parameter>();
         foreach (var (outputs, inputs) in shape.Layers())
         {
             bool last = parameters.Count == 2 * shape.HiddenLayers;
-            double bound = last ? 0.01 : Math.Sqrt(6.0 / Math.Max(1, inputs));
-            parameters.Add(new TorchSharp.Modules.Parameter(empty(outputs, inputs).uniform_(-bound, bound, generator: generator)));
+            // The output layer starts at zero: the network first predicts p0 with one scale (the plain predictor) and
+            // only moves from there as far as the bits say, which keeps short runs and large 1-D inputs stable.
+            double bound = Math.Sqrt(6.0 / Math.Max(1, inputs));
+            var weight = last ? zeros(outputs, inputs) : empty(outputs, inputs).uniform_(-bound, bound, generator: generator);
+            parameters.Add(new TorchSharp.Modules.Parameter(weight));
             var bias = zeros(outputs);
             if (last) bias[1] = tensor(MathF.Log2(MeanAbs(data) * scale + 0.25f));
             parameters.Add(new TorchSharp.Modules.Parameter(bias));
@@ -107,9 +111,9 @@ internal static class PredictorTraining
         return -probability.log2();
     }
 
-    /// <summary>The integers of <paramref name="weights"/> at step 2^−k, within 16 bits.</summary>
-    public static List<int[]> Quantize(IReadOnlyList<float[]> weights, int k) =>
-        weights.Select(w => w.Select(v => (int)Math.Clamp(Math.Round(v * Math.ScaleB(1.0, k)), -PredictorShape.MaxWeight, PredictorShape.MaxWeight)).ToArray()).ToList();
+    /// <summary>The integers of <paramref name="weights"/> (weight, bias per layer) at step 2^−k of their layer, within 16 bits.</summary>
+    public static List<int[]> Quantize(IReadOnlyList<float[]> weights, IReadOnlyList<int> fractions) =>
+        weights.Select((w, i) => w.Select(v => (int)Math.Clamp(Math.Round(v * Math.ScaleB(1.0, fractions[i / 2])), -PredictorShape.MaxWeight, PredictorShape.MaxWeight)).ToArray()).ToList();
 
     /// <summary>Seeded indices of at most <paramref name="count"/> of <paramref name="points"/> grid points (all of them when fewer).</summary>
     public static int[] Subset(long points, int count, long seed)
