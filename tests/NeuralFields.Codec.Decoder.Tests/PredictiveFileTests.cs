@@ -56,11 +56,12 @@ public class PredictiveFileTests
     {
         var (info, samples) = Image(width, height, channels, bits);
         foreach (var transform in ColourTransforms.For(channels))
-        {
-            Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Plain, transform)).Samples);
-            var nets = RandomNets(info, 1, 8, 3);
-            Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, transform, nets)).Samples);
-        }
+            foreach (bool gradient in new[] { false, true })
+            {
+                Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Plain, transform, null, gradient)).Samples);
+                var nets = RandomNets(info, 1, 8, 3);
+                Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, transform, nets, gradient)).Samples);
+            }
         Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Stored, ColourTransform.None)).Samples);
     }
 
@@ -152,6 +153,17 @@ public class PredictiveFileTests
             h = z;
         }
         return (h[0], h[1]);
+    }
+
+    [Fact]
+    public void The_gradient_predictor_codes_a_ramp_in_a_few_bytes()
+    {
+        var info = new SignalInfo("image", [32, 32], 1, 16);
+        var ramp = Enumerable.Range(0, 32 * 32).Select(i => (ushort)(1000 + 517 * (i % 32) + 1301 * (i / 32))).ToArray();
+        var file = PredictiveFile.Write(info, SignalAttributes.None, ramp, PredictiveMode.Plain, ColourTransform.None, null, gradient: true);
+        var med = PredictiveFile.Write(info, SignalAttributes.None, ramp, PredictiveMode.Plain, ColourTransform.None);
+        Assert.True(file.Length < 300 && file.Length < med.Length / 2, $"{file.Length} bytes, {med.Length} with MED, 2048 raw");
+        Assert.Equal(ramp, FieldDecoder.Decode(file).Samples);
     }
 
     [Fact]

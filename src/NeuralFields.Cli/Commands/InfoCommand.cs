@@ -67,10 +67,13 @@ internal static class InfoCommand
     /// <summary>"network mode, YCoCgR colour transform" and the like.</summary>
     public static string ModeText(PredictiveHeader h) => h.Mode switch
     {
-        PredictiveMode.Network => $"network mode (a causal network per plane predicts every sample's distribution), {h.Transform} colour transform",
-        PredictiveMode.Plain => $"plain mode (MED / 2x[-1]-x[-2] prediction, activity contexts), {h.Transform} colour transform",
+        PredictiveMode.Network => $"network mode (a causal network per plane predicts every sample's distribution around {Base(h)}), {h.Transform} colour transform",
+        PredictiveMode.Plain => $"plain mode ({Base(h)} prediction, activity contexts), {h.Transform} colour transform",
         _ => "stored mode (raw sample bits)",
     };
+
+    private static string Base(PredictiveHeader h) =>
+        h.Signal.Dimensions.Length == 1 ? "2x[-1]-x[-2]" : h.Gradient ? "W+N-NW" : "MED";
 
     public static string Describe(string name, NeuralFileHeader h)
     {

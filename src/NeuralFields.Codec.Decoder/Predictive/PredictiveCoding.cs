@@ -21,11 +21,11 @@ public static class PredictiveCoding
     /// integer is sign·e, so the one sign model of a bucket learns the skew the mean's fraction gives.</param>
     private delegate void Coder(int plane, int index, int prediction, int context, int sign);
 
-    public static byte[] Encode(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null)
+    public static byte[] Encode(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null, bool gradient = false)
     {
         var encoder = new RangeEncoder();
         var model = NewModel(nets);
-        Visit(planes, dimensions, start, nets, (plane, index, prediction, context, sign) =>
+        Visit(planes, dimensions, start, nets, gradient, (plane, index, prediction, context, sign) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
             model.Encode(encoder, sign * (planes[plane][index] - prediction), context);
@@ -34,12 +34,13 @@ public static class PredictiveCoding
     }
 
     /// <summary>The planes back; a sample beyond ±<see cref="SampleContext.MaxMagnitude"/> or a stream that runs out is damage.</summary>
-    public static int[][] Decode(RangeDecoder decoder, int[] dimensions, long points, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null)
+    public static int[][] Decode(RangeDecoder decoder, int[] dimensions, long points, int[] start, IReadOnlyList<PredictorNet?> nets,
+        Observer? observe = null, bool gradient = false)
     {
         var planes = new int[start.Length][];
         for (int c = 0; c < planes.Length; c++) planes[c] = new int[points];
         var model = NewModel(nets);
-        Visit(planes, dimensions, start, nets, (plane, index, prediction, context, sign) =>
+        Visit(planes, dimensions, start, nets, gradient, (plane, index, prediction, context, sign) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
             long value = (long)prediction + sign * model.Decode(decoder, context);
@@ -85,9 +86,9 @@ public static class PredictiveCoding
         return Math.Min(Buckets - 1, 4 * n + quarter + 1);
     }
 
-    private static void Visit(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Coder code)
+    private static void Visit(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, bool gradient, Coder code)
     {
-        var context = new SampleContext(planes, dimensions, start);
+        var context = new SampleContext(planes, dimensions, start, gradient);
         long points = planes[0].LongLength;
         Span<int> features = stackalloc int[context.FeatureCount(planes.Length - 1)];
         for (int i = 0; i < points; i++)

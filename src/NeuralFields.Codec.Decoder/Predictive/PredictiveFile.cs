@@ -25,6 +25,9 @@ public sealed record PredictiveHeader(
     SignalInfo Signal, IReadOnlyDictionary<string, string> Attributes, PredictiveMode Mode, ColourTransform Transform,
     IReadOnlyList<PredictorShape> Nets, int HeaderBytes, int WeightBytes, int SampleBytes)
 {
+    /// <summary>Images: p0 is W + N − NW instead of MED (§10.3).</summary>
+    public bool Gradient { get; init; }
+
     public long FileBytes => NeuralFileFormat.PreambleBytes + (long)HeaderBytes + 4 + WeightBytes + SampleBytes + 4;
 
     public double BitsPerGridPoint => FileBytes * 8.0 / Signal.SampleCount;
@@ -63,9 +66,11 @@ public static class PredictiveFile
 
     /// <summary>The samples coded in <paramref name="mode"/>; <paramref name="nets"/> has one network per plane in the network mode.</summary>
     public static byte[] Write(SignalInfo signal, IReadOnlyDictionary<string, string> attributes, ushort[] samples,
-        PredictiveMode mode, ColourTransform transform, IReadOnlyList<PredictorNet>? nets = null)
+        PredictiveMode mode, ColourTransform transform, IReadOnlyList<PredictorNet>? nets = null, bool gradient = false)
     {
         Check(signal, attributes, mode, transform);
+        if (gradient && (signal.Dimensions.Length != 2 || mode == PredictiveMode.Stored))
+            throw new ArgumentException("the gradient predictor is for images in the plain and network modes", nameof(gradient));
         if (samples.LongLength != signal.SampleCount * signal.Channels) throw new ArgumentException("one sample per grid point and channel", nameof(samples));
         if ((mode == PredictiveMode.Network) != (nets is not null) || (nets is not null && nets.Count != signal.Channels))
             throw new ArgumentException("the network mode needs one network per plane, the other modes none", nameof(nets));
@@ -77,7 +82,7 @@ public static class PredictiveFile
         byte[] sampleStream = mode == PredictiveMode.Stored
             ? StoredCoding.Encode(samples, signal.BitDepth)
             : PredictiveCoding.Encode(planes!, signal.Dimensions, StartValues(transform, signal.Channels, signal.BitDepth),
-                nets is null ? new PredictorNet?[signal.Channels] : nets.ToArray());
+                nets is null ? new PredictorNet?[signal.Channels] : nets.ToArray(), gradient: gradient);
         var weightStream = nets is null ? [] : weights.Finish();
 
         var header = new ArrayBufferWriter<byte>();
@@ -94,6 +99,7 @@ public static class PredictiveFile
         }
         U8(header, (int)mode);
         U8(header, (int)transform);
+        U8(header, gradient ? 1 : 0);
         foreach (var net in nets ?? [])
         {
             U8(header, net.Shape.HiddenLayers);
@@ -175,7 +181,7 @@ public static class PredictiveFile
         else
         {
             var planes = PredictiveCoding.Decode(decoder, signal.Dimensions, signal.SampleCount,
-                StartValues(h.Transform, signal.Channels, signal.BitDepth), file.Nets);
+                StartValues(h.Transform, signal.Channels, signal.BitDepth), file.Nets, gradient: h.Gradient);
             samples = ColourTransforms.Inverse(planes, h.Transform, signal.MaxValue);
         }
         if (!decoder.EndedExactly) throw new NeuralFileException("the file is damaged: the sample stream does not end where its length says");
@@ -240,6 +246,9 @@ public static class PredictiveFile
         var transform = (ColourTransform)r.BoundedU8(0, (int)ColourTransform.Difference, "the colour transform");
         if (!ColourTransforms.Allowed(transform, channels) || (mode == PredictiveMode.Stored && transform != ColourTransform.None))
             throw new NeuralFileException($"the file is damaged: colour transform {transform} does not fit {channels} channel(s) in mode {mode}");
+        bool gradient = r.BoundedU8(0, 1, "the predictor") == 1;
+        if (gradient && (rank != 2 || mode == PredictiveMode.Stored))
+            throw new NeuralFileException("the file is damaged: the gradient predictor outside an image's plain or network mode");
         var nets = new List<PredictorShape>();
         if (mode == PredictiveMode.Network)
         {
@@ -258,7 +267,7 @@ public static class PredictiveFile
         int sampleBytes = r.Bounded(0, int.MaxValue, "the sample stream length");
         if (!r.AtEnd) throw new NeuralFileException("the file is damaged: its header is longer than its fields");
         if (mode != PredictiveMode.Network && weightBytes != 0) throw new NeuralFileException("the file is damaged: weights in a file without networks");
-        return new PredictiveHeader(signal, attributes, mode, transform, nets, span.Length, weightBytes, sampleBytes);
+        return new PredictiveHeader(signal, attributes, mode, transform, nets, span.Length, weightBytes, sampleBytes) { Gradient = gradient };
     }
 
     /// <summary>The writer refuses what the reader would refuse.</summary>

@@ -32,12 +32,15 @@ public sealed class SampleContext
     private readonly int[][] _errors;
     private readonly int[] _start;
     private readonly int _width;
+    private readonly bool _gradient;
     private readonly int[] _neighbours = new int[AudioTaps];
 
     /// <param name="dimensions">[frames] (1-D) or [height, width] (images).</param>
     /// <param name="start">Per plane, the value that stands for the samples before the first (none decoded yet).</param>
-    public SampleContext(int[][] planes, int[] dimensions, int[] start)
+    /// <param name="gradient">Images: p0 = W + N − NW (exact on ramps) instead of MED (better at edges).</param>
+    public SampleContext(int[][] planes, int[] dimensions, int[] start, bool gradient = false)
     {
+        _gradient = gradient;
         if (dimensions.Length is not (1 or 2)) throw new ArgumentException("predictive coding handles 1-D and 2-D signals", nameof(dimensions));
         _planes = planes;
         _errors = planes.Select(p => new int[p?.Length ?? 0]).ToArray();
@@ -121,7 +124,7 @@ public sealed class SampleContext
             n[j] = interior ? p[index + dy * _width + dx] : Neighbour(plane, y, x, dy, dx);
         }
         int w = n[0], north = n[1], nw = n[2], ne = n[3];
-        int p0 = Med(w, north, nw);
+        int p0 = Base(w, north, nw);
         for (int j = 0; j < n.Length; j++) features[j] = n[j] - p0;
         int g = n.Length;
         features[g] = Math.Abs(w - nw);
@@ -155,7 +158,7 @@ public sealed class SampleContext
     {
         int y = index / _width, x = index - y * _width;
         int w = Neighbour(plane, y, x, 0, -1), north = Neighbour(plane, y, x, -1, 0), nw = Neighbour(plane, y, x, -1, -1);
-        return (Med(w, north, nw), w, north);
+        return (Base(w, north, nw), w, north);
     }
 
     private (int P0, int First, int Second) AudioBase(int plane, int t)
@@ -178,6 +181,8 @@ public sealed class SampleContext
         if (x > 0) return p[y * _width + x - 1];
         return _start[plane];
     }
+
+    private int Base(int w, int n, int nw) => _gradient ? Clamp((long)w + n - nw) : Med(w, n, nw);
 
     public static int Med(int w, int n, int nw)
     {

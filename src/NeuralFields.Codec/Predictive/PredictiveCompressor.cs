@@ -35,18 +35,21 @@ public static class PredictiveCompressor
         var clock = Stopwatch.StartNew();
         var candidates = new List<(string Mode, byte[] File)> { ("stored", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Stored, ColourTransform.None)) };
         var transform = ColourTransform.None;
+        bool gradient = false;
         byte[]? plain = null;
         foreach (var t in ColourTransforms.For(signal.Channels))
-        {
-            cancel.ThrowIfCancellationRequested();
-            var file = PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Plain, t);
-            if (plain is null || file.Length < plain.Length) (plain, transform) = (file, t);
-        }
-        candidates.Add(($"plain ({transform})", plain!));
+            foreach (bool g in signal.Dimensions.Length == 2 ? new[] { false, true } : [false])
+            {
+                cancel.ThrowIfCancellationRequested();
+                var file = PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Plain, t, gradient: g);
+                if (plain is null || file.Length < plain.Length) (plain, transform, gradient) = (file, t, g);
+            }
+        string predictor = gradient ? "gradient" : signal.Dimensions.Length == 2 ? "MED" : "2x[-1]-x[-2]";
+        candidates.Add(($"plain ({transform}, {predictor})", plain!));
         if (options.Network)
         {
-            var nets = TrainNets(signal, samples, transform, options, cancel);
-            candidates.Add(($"network ({transform})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets)));
+            var nets = TrainNets(signal, samples, transform, options, gradient, cancel);
+            candidates.Add(($"network ({transform}, {predictor})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, gradient)));
         }
         var best = candidates.MinBy(c => c.File.Length).File;
         var decoded = PredictiveFile.Decode(best);
@@ -57,7 +60,8 @@ public static class PredictiveCompressor
     }
 
     /// <summary>One trained, quantised network per plane of the samples after <paramref name="transform"/>.</summary>
-    public static List<PredictorNet> TrainNets(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options, CancellationToken cancel = default)
+    public static List<PredictorNet> TrainNets(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options,
+        bool gradient = false, CancellationToken cancel = default)
     {
         Core.Runtime.Torch.EnsureLoaded();
         // The networks are tiny: one thread trains them as fast as several, and never waits on a busy core.
@@ -65,7 +69,7 @@ public static class PredictiveCompressor
         TorchSharp.torch.set_num_threads(1);
         try
         {
-            return TrainEach(signal, samples, transform, options, cancel);
+            return TrainEach(signal, samples, transform, options, gradient, cancel);
         }
         finally
         {
@@ -73,10 +77,10 @@ public static class PredictiveCompressor
         }
     }
 
-    private static List<PredictorNet> TrainEach(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options, CancellationToken cancel)
+    private static List<PredictorNet> TrainEach(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options, bool gradient, CancellationToken cancel)
     {
         var planes = ColourTransforms.Forward(samples, signal.Channels, transform);
-        var context = new SampleContext(planes, signal.Dimensions, PredictiveFile.StartValues(transform, signal.Channels, signal.BitDepth));
+        var context = new SampleContext(planes, signal.Dimensions, PredictiveFile.StartValues(transform, signal.Channels, signal.BitDepth), gradient);
         PredictorTraining.Prime(context, signal.SampleCount);
         var nets = new List<PredictorNet>();
         for (int c = 0; c < signal.Channels; c++)
