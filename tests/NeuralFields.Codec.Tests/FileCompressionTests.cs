@@ -95,4 +95,32 @@ public sealed class FileCompressionTests : IDisposable
         Assert.True(refused > 0 && written > 0, $"{refused} refused, {written} written");
         Assert.Empty(Directory.GetFiles(_folder, ".*"));
     }
+
+    [Fact]
+    public void A_model_over_the_memory_budget_is_refused_before_any_training_and_writes_nothing()
+    {
+        var source = Image("big.png");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();                                        // training would end in OperationCanceledException
+        var tiny = new LoadOptions() { MemoryBudget = 1 << 20 };    // below the runtime alone
+        var coin = Assert.Throws<NeuralFieldsException>(() => FileCompression.Compress(source, PathOf("coin.nf"), Options(), modelChosen: true, tiny, cancel: cancelled.Token));
+        Assert.Contains("over the memory budget of", coin.Message, StringComparison.Ordinal);
+        var latent = Assert.Throws<NeuralFieldsException>(() =>
+            LatentFileJob.Plan(source, PathOf("latent.nf"), null, new Latent.LatentRateChoice(), null, 0, tiny));
+        Assert.Contains("over the memory budget of", latent.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(PathOf("coin.nf")) || File.Exists(PathOf("latent.nf")));
+    }
+
+    [Fact]
+    public void The_latent_estimate_adds_the_entropy_model_per_latent_to_the_synthesis_per_pixel()
+    {
+        // 16x16 RGB: levels of 16², 8², 4², 2², 1, 1, 1 cells = 343 latents; the ARM (12 -> 12 -> 12 -> 2) keeps
+        // 2·(1 + 2·12·2 + 2) + 28 = 130 floats per latent.
+        var signal = new SignalInfo("image", [16, 16], 3, 8);
+        var config = Core.Models.Presets.Load("latent");
+        var sized = config with { Encoding = ((LatentGridConfig)config.Encoding).For(signal.Dimensions) };
+        var synthesis = Core.Training.MemoryEstimate.Of(sized, signal, 256);
+        Assert.Equal(synthesis.Batch + 4L * 130 * 343, Latent.LatentMemory.Of(config, signal).Batch);
+        Assert.Equal(synthesis.Fixed, Latent.LatentMemory.Of(config, signal).Fixed);
+    }
 }

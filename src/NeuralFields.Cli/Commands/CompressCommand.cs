@@ -49,10 +49,11 @@ internal static class CompressCommand
         var lambda = new Option<double?>("--lambda") { Description = "Latent-grid codec: the rate-distortion trade-off (loss = MSE + lambda * bpp); larger gives smaller files [default: from --quality]" };
         var quality = new Option<int?>("--quality", "-q") { Description = $"Latent-grid codec: 1 (smallest) to 100 (best), lambda = 10^(-1.5 - 3 (q - 1)/99) [default: {LatentRateChoice.DefaultQuality}]" };
         var bpp = new Option<double?>("--bpp") { Description = "Latent-grid codec: aim for this many bits per pixel (within 10%; trains several times to find lambda)" };
+        var memory = CommonOptions.Memory();
         var time = new Option<double?>("--time") { Description = "Latent-grid codec: seconds of training per fit (the schedule follows the time when it ends before --steps)" };
         var command = new Command("compress", "Compress a signal (or a folder of them) into a neural file: a fitted, quantised, entropy-coded network")
         {
-            input, output, bits, granularity, steps, preset, config, lossless, seed, qatSteps, shard, grid, alpha, maxPixels, lambda, quality, bpp, time,
+            input, output, bits, granularity, steps, preset, config, lossless, seed, qatSteps, shard, grid, alpha, maxPixels, memory, lambda, quality, bpp, time,
         };
         command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() =>
         {
@@ -63,7 +64,7 @@ internal static class CompressCommand
             var rate = new LatentRateChoice(parse.GetValue(lambda), parse.GetValue(quality), parse.GetValue(bpp), parse.GetValue(time));
             if (fieldConfig.Encoding is Schema.Components.LatentGridConfig && !Directory.Exists(source))
             {
-                var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid));
+                var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid)) { MemoryBudget = CommonOptions.MemoryBudget(parse.GetValue(memory)) };
                 LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), fieldConfig, rate,
                     parse.GetValue(steps), parse.GetValue(seed), load1, cancel);
                 return 0;
@@ -72,7 +73,7 @@ internal static class CompressCommand
             if (lossyImage)
             {
                 // Lossy images default to the latent-grid codec; lossless ones keep the coordinate network (COIN) and its residual.
-                var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid));
+                var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid)) { MemoryBudget = CommonOptions.MemoryBudget(parse.GetValue(memory)) };
                 LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), null, rate,
                     parse.GetValue(steps), parse.GetValue(seed), load1, cancel);
                 return 0;
@@ -93,7 +94,7 @@ internal static class CompressCommand
                 Seed = parse.GetValue(seed),
             };
             options.Validate();                                   // unsupported components are refused before any work
-            var load = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid));
+            var load = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid)) { MemoryBudget = CommonOptions.MemoryBudget(parse.GetValue(memory)) };
             var shardText = parse.GetValue(shard);
             if (Directory.Exists(source))
             {

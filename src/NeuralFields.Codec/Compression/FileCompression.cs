@@ -40,6 +40,7 @@ public static class FileCompression
             options = options with { Config = Core.Models.Presets.Load(modality.DefaultPreset) };
             options.Validate();
         }
+        RequireMemory(options.Config, signal.Info, load.MemoryBudget);
         if (options.Lossless && !signal.Exact)
             throw new NeuralFieldsException($"{source}: --lossless needs integer samples of at most 16 bits; this file is {signal.Description}");
         Core.Runtime.Torch.EnsureLoaded();
@@ -104,6 +105,17 @@ public static class FileCompression
         }
         writer.Write(target, result.Signal);
         return result;
+    }
+
+    /// <summary>Refuses, before any training, a model whose training batch (every sample, or training.batch_size) would not fit the budget.</summary>
+    private static void RequireMemory(Schema.FieldConfig config, SignalInfo signal, long budget)
+    {
+        long batch = config.Training.BatchSize is > 0 and var size && size < signal.SampleCount ? size : signal.SampleCount;
+        var estimate = MemoryEstimate.Of(config, signal, batch);
+        if (estimate.Total > budget)
+            throw new NeuralFieldsException(
+                $"training this model on the signal needs about {estimate}, over the memory budget of " +
+                $"{MemoryEstimate.Gigabytes(budget)}: raise --memory if the machine has it, or set training.batch_size in a config");
     }
 
     /// <summary>The files a source is read from: a raw volume's sidecar too.</summary>
