@@ -6,6 +6,7 @@ using NeuralFields.Codec.Decoder.Entropy;
 using NeuralFields.Codec.Decoder.Inference;
 using NeuralFields.Codec.Decoder.Quantization;
 using NeuralFields.Schema;
+using static NeuralFields.Codec.Decoder.ByteWriting;
 using NeuralFields.Schema.Components;
 using NeuralFields.Codec.Decoder.Latent;
 
@@ -52,16 +53,25 @@ public static class NeuralFileWriter
         var header = new ArrayBufferWriter<byte>();
         WriteHeader(header, signal, config, attributes, format, tensors, prediction, weightStream.Length, residualStream.Length);
 
+        return Frame(format, header.WrittenSpan, weightStream, residualStream);
+    }
+
+    /// <summary>
+    /// The layout every format version shares (docs/format.md §1): magic, format and decoder versions, the header's
+    /// length, the header and its CRC-32 (over everything before it), then the two streams and their CRC-32.
+    /// </summary>
+    internal static byte[] Frame(int format, ReadOnlySpan<byte> header, ReadOnlySpan<byte> firstStream, ReadOnlySpan<byte> secondStream)
+    {
         var file = new ArrayBufferWriter<byte>();
         file.Write(NeuralFileFormat.Magic);
         U16(file, format);
         U16(file, NeuralFileFormat.DecoderVersion);
-        U32(file, (uint)header.WrittenCount);
-        file.Write(header.WrittenSpan);
+        U32(file, (uint)header.Length);
+        file.Write(header);
         U32(file, Crc32.HashToUInt32(file.WrittenSpan));
         int streams = file.WrittenCount;
-        file.Write(weightStream);
-        file.Write(residualStream);
+        file.Write(firstStream);
+        file.Write(secondStream);
         U32(file, Crc32.HashToUInt32(file.WrittenSpan[streams..]));
         return file.WrittenSpan.ToArray();
     }
@@ -120,29 +130,5 @@ public static class NeuralFileWriter
         foreach (var t in tensors)
             if (t.Steps.Any(s => !float.IsFinite(s) || s < 0) || t.Values.Any(v => Math.Abs(v) > t.MaxLevel))
                 throw new ArgumentException($"{t.Name}: steps must be finite and non-negative, values within the bit width");
-    }
-
-    private static void Ascii(ArrayBufferWriter<byte> w, string text)
-    {
-        U8(w, text.Length);
-        w.Write(Encoding.ASCII.GetBytes(text));
-    }
-
-    private static void U8(ArrayBufferWriter<byte> w, int v)
-    {
-        w.GetSpan(1)[0] = checked((byte)v);
-        w.Advance(1);
-    }
-
-    private static void U16(ArrayBufferWriter<byte> w, int v)
-    {
-        BinaryPrimitives.WriteUInt16LittleEndian(w.GetSpan(2), checked((ushort)v));
-        w.Advance(2);
-    }
-
-    private static void U32(ArrayBufferWriter<byte> w, uint v)
-    {
-        BinaryPrimitives.WriteUInt32LittleEndian(w.GetSpan(4), v);
-        w.Advance(4);
     }
 }

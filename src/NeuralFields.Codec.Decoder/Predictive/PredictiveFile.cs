@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Text;
 using NeuralFields.Codec.Decoder.Entropy;
 using NeuralFields.Schema;
+using static NeuralFields.Codec.Decoder.ByteWriting;
 
 namespace NeuralFields.Codec.Decoder.Predictive;
 
@@ -111,18 +111,7 @@ public static class PredictiveFile
         U32(header, (uint)weightStream.Length);
         U32(header, (uint)sampleStream.Length);
 
-        var file = new ArrayBufferWriter<byte>();
-        file.Write(NeuralFileFormat.Magic);
-        U16(file, NeuralFileFormat.PredictiveFormatVersion);
-        U16(file, NeuralFileFormat.DecoderVersion);
-        U32(file, (uint)header.WrittenCount);
-        file.Write(header.WrittenSpan);
-        U32(file, Crc32.HashToUInt32(file.WrittenSpan));
-        int streams = file.WrittenCount;
-        file.Write(weightStream);
-        file.Write(sampleStream);
-        U32(file, Crc32.HashToUInt32(file.WrittenSpan[streams..]));
-        return file.WrittenSpan.ToArray();
+        return NeuralFileWriter.Frame(NeuralFileFormat.PredictiveFormatVersion, header.WrittenSpan, weightStream, sampleStream);
     }
 
     /// <summary>The header, after the preamble checks of §1, every field's bounds, the length and the stream CRC.</summary>
@@ -281,30 +270,6 @@ public static class PredictiveFile
             throw new ArgumentException($"the {signal.Modality} signal and its attributes disagree: {problem}");
         if (!ColourTransforms.Allowed(transform, signal.Channels) || (mode == PredictiveMode.Stored && transform != ColourTransform.None))
             throw new ArgumentException($"colour transform {transform} does not fit {signal.Channels} channel(s) in mode {mode}");
-    }
-
-    private static void Ascii(ArrayBufferWriter<byte> w, string text)
-    {
-        U8(w, text.Length);
-        w.Write(Encoding.ASCII.GetBytes(text));
-    }
-
-    private static void U8(ArrayBufferWriter<byte> w, int v)
-    {
-        w.GetSpan(1)[0] = checked((byte)v);
-        w.Advance(1);
-    }
-
-    private static void U16(ArrayBufferWriter<byte> w, int v)
-    {
-        BinaryPrimitives.WriteUInt16LittleEndian(w.GetSpan(2), checked((ushort)v));
-        w.Advance(2);
-    }
-
-    private static void U32(ArrayBufferWriter<byte> w, uint v)
-    {
-        BinaryPrimitives.WriteUInt32LittleEndian(w.GetSpan(4), v);
-        w.Advance(4);
     }
 }
 
