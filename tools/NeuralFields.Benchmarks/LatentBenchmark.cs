@@ -32,7 +32,7 @@ internal static class LatentBenchmark
         int crop = arguments.Crops.Length > 0 ? arguments.Crops[0] : 0;
         string preset = arguments.Presets.Length > 0 ? arguments.Presets[0] : "latent";
         // A preset name, or a config file (to compare variants of a preset).
-        var config = File.Exists(preset) ? Schema.Serialization.ConfigJson.Parse(File.ReadAllText(preset), preset) : Presets.Load(preset);
+        var config = File.Exists(preset) ? Schema.Serialization.ConfigJson.Load(preset) : Presets.Load(preset);
         int steps = arguments.StepsGiven ?? config.Training.Steps;
         var lambdas = arguments.Lambdas.Length > 0 ? arguments.Lambdas : DefaultLambdas;
         var peers = PeerCodecs.All.Where(c => PeerCodecs.Installed(c.Program)).Select(c => c.Name).ToList();

@@ -30,10 +30,7 @@ public static class FileCompression
     public static FileCompressionResult Compress(string source, string target, CompressionOptions options, bool modelChosen, LoadOptions load,
         ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
-        if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
-        var modality = ModalityRegistry.ForSource(source);
-        OutputPath.RefuseReplacing(target, Inputs(modality, source));
-        OutputPath.PrepareFile(target);
+        var (modality, _) = Prepare(source, target);
         var signal = modality.Load(source, load);
         if (!modelChosen)
         {
@@ -61,10 +58,7 @@ public static class FileCompression
     /// <summary>Compresses <paramref name="source"/> into a predictive lossless file (format 4) at <paramref name="target"/>.</summary>
     public static PredictiveResult CompressPredictive(string source, string target, PredictiveOptions options, LoadOptions load, CancellationToken cancel = default)
     {
-        if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
-        var modality = ModalityRegistry.ForSource(source);
-        OutputPath.RefuseReplacing(target, Inputs(modality, source));
-        OutputPath.PrepareFile(target);
+        var (modality, _) = Prepare(source, target);
         var signal = modality.Load(source, load);
         if (!signal.Exact)
             throw new NeuralFieldsException($"{source}: --lossless needs integer samples of at most 16 bits; this file is {signal.Description}");
@@ -116,6 +110,18 @@ public static class FileCompression
             throw new NeuralFieldsException(
                 $"training this model on the signal needs about {estimate}, over the memory budget of " +
                 $"{MemoryEstimate.Gigabytes(budget)}: raise --memory if the machine has it, or set training.batch_size in a config");
+    }
+
+    /// <summary>
+    /// The checks every compression makes before reading or training: the source exists and has a modality, the
+    /// output replaces none of its inputs and its folder exists. Returns the modality and the output's full path.
+    /// </summary>
+    internal static (IModality Modality, string Target) Prepare(string source, string target)
+    {
+        if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
+        var modality = ModalityRegistry.ForSource(source);
+        OutputPath.RefuseReplacing(target, Inputs(modality, source));
+        return (modality, OutputPath.PrepareFile(target));
     }
 
     /// <summary>The files a source is read from: a raw volume's sidecar too.</summary>

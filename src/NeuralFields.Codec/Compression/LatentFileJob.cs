@@ -41,10 +41,7 @@ public sealed class LatentFileJob
     /// <param name="config">The model; null picks <see cref="DefaultPreset"/>, or <c>latent-fast</c> for small images.</param>
     public static LatentFileJob Plan(string source, string target, FieldConfig? config, LatentRateChoice rate, int? steps, long seed, LoadOptions load)
     {
-        if (!File.Exists(source)) throw new NeuralFieldsException($"file not found: {source}");
-        OutputPath.RefuseReplacing(target, source);                 // checked before any work
-        target = OutputPath.PrepareFile(target);
-        var modality = ModalityRegistry.ForSource(source);
+        (var modality, target) = FileCompression.Prepare(source, target);     // checked before any work
         if (modality.Name != "image")
             throw new NeuralFieldsException($"{source}: the latent-grid codec compresses images; use a coordinate preset (e.g. --preset {modality.DefaultPreset}) for {modality.Name}");
         var signal = modality.Load(source, load);
