@@ -29,6 +29,7 @@ internal static class FusedBenchmark
         bool Section(string name) => arguments.Presets.Length == 0 || arguments.Presets.Contains(name);
         if (Section("hashgrid")) HashGridStep(arguments.StepsGiven ?? 20);
         if (arguments.Presets.Contains("phases")) FusedPhases(arguments.StepsGiven ?? 20);
+        if (arguments.Presets.Contains("tables")) LargeTables(arguments.StepsGiven ?? 10);
         if (Section("siren")) Siren(arguments.StepsGiven ?? 5);
         double budget = arguments.Seconds ?? 120;
         foreach (var path in arguments.Inputs)
@@ -94,6 +95,58 @@ internal static class FusedBenchmark
             if (i >= 5) { forward += f; compute += c - f; update += clock.Elapsed.TotalMilliseconds - c; }
         }
         Console.WriteLine(F($"  fused phases: forward alone {forward / steps:F1} ms; forward+backward {compute / steps:F1} ms, Adam {update / steps:F1} ms ({step.Network.Lanes}, tiles of {step.Network.TileRows})"));
+    }
+
+    /// <summary>
+    /// Whether Adam over the whole table is worth replacing by a touched-rows Adam: with nf fit's default model for
+    /// photos of several sizes (random batches of 2^18), the fused step's compute and Adam times, and the share of
+    /// table entries a batch gives a gradient at all. A touched-rows Adam can save at most the Adam time of the
+    /// untouched share, and pays random access for the touched one.
+    /// </summary>
+    private static void LargeTables(int steps)
+    {
+        Console.WriteLine("\nlarge tables: nf fit's default model, random batches of 262,144, fused step:");
+        foreach (var (width, height) in new[] { (768, 512), (2304, 1536), (4000, 3000) })
+        {
+            var info = new SignalInfo("image", [height, width], 3, 8);
+            var config = AutoConfig.ForImage(info, 16L << 30);
+            config = config with { Training = config.Training with { Implementation = "fused" } };
+            Torch.Seed(0);
+            var model = new FieldModel(config, info);
+            var generator = new Generator(1);
+            using var x = (rand(262_144, 2, generator: generator) * 2 - 1);
+            using var y = rand(262_144, 3, generator: generator);
+            using var adam = new Adam(model.named_parameters().Select(p => (p.parameter, 1.0)), 0.9, 0.99, 1e-15);
+            using var step = new FusedTrainingStep(model, adam);
+            // Gradients come in Adam's parameter order, which is the model's: the encoding's table first.
+            var named = model.named_parameters().ToList();
+            int tableIndex = named.FindIndex(p => p.name.StartsWith(FieldLayout.EncodingPrefix + ".", StringComparison.Ordinal));
+            var table = named[tableIndex].parameter;
+            double compute = 0, update = 0, touched = 0, lines = 0;
+            for (int i = 0; i < 2 + steps; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                step.Compute(x, y, backward: true, keepOutputs: false);
+                double c = clock.Elapsed.TotalMilliseconds;
+                if (i >= 2)
+                {
+                    using var gradient = step.Gradients[tableIndex].reshape(-1);
+                    using var nonzero = gradient.ne(0);
+                    using var count = nonzero.sum();
+                    touched += count.item<long>() / (double)gradient.numel();
+                    // 64-byte cache lines (16 floats) holding any touched entry: what a touched-rows Adam still reads and writes.
+                    long whole = gradient.numel() / 16 * 16;
+                    using var perLine = nonzero.narrow(0, 0, whole).reshape(-1, 16).any(1).sum();
+                    lines += perLine.item<long>() / (double)(whole / 16);
+                }
+                clock.Restart();
+                step.Update(1e-2);
+                if (i >= 2) { compute += c; update += clock.Elapsed.TotalMilliseconds; }
+            }
+            long entries = table.numel();
+            Console.WriteLine(F($"  {width}x{height} (2^{((HashGridConfig)config.Encoding).Log2HashmapSize} per level, {entries:N0} table entries): compute {compute / steps:F1} ms, Adam {update / steps:F1} ms ({100 * update / (compute + update):F0}% of the step); a batch touches {100 * touched / steps:F1}% of the entries and {100 * lines / steps:F1}% of their 64-byte cache lines"));
+            model.Dispose();
+        }
     }
 
     private static double PlainStep(Tensor x, Tensor y, int steps)
