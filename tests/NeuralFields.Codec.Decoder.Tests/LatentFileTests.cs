@@ -5,17 +5,19 @@ using NeuralFields.Schema.Components;
 
 namespace NeuralFields.Codec.Decoder.Tests;
 
-/// <summary>Latent-grid files (format 3): the ARM-coded latent stream, the fixed-point ARM and the Laplace tables.</summary>
+/// <summary>Latent-grid files (formats 3 and 5): the ARM-coded latent stream, the compact header, the fixed-point ARM and the Laplace tables.</summary>
 public class LatentFileTests
 {
-    [Fact]
-    public void Latents_round_trip_exactly_through_the_file_escapes_included()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Latents_round_trip_exactly_through_the_file_escapes_included(bool compact)
     {
         var (config, signal, tensors) = TestFiles.Latent(23, 17);
         Assert.Contains(tensors.Where(t => LatentGridConfig.IsLatent(t.Name)).SelectMany(t => t.Values), v => Math.Abs(v) > LaplaceTables.MaxRadius);
-        var bytes = NeuralFileWriter.Write(signal, config, tensors);
+        var bytes = NeuralFileWriter.Write(signal, config, tensors, null, null, compactLatent: compact);
         var file = NeuralFileReader.Read(bytes);
-        Assert.Equal(NeuralFileFormat.LatentFormatVersion, file.Header.FormatVersion);
+        Assert.Equal(compact ? NeuralFileFormat.CompactLatentFormatVersion : NeuralFileFormat.LatentFormatVersion, file.Header.FormatVersion);
         Assert.True(file.Header.LatentBytes > 0);
         foreach (var (written, read) in tensors.Zip(file.Tensors))
         {
@@ -25,7 +27,65 @@ public class LatentFileTests
         }
         var first = FieldDecoder.Decode(bytes).Samples;
         Assert.Equal(first, FieldDecoder.Decode(bytes).Samples);
-        Assert.Equal(bytes, NeuralFileWriter.Write(signal, config, tensors));
+        Assert.Equal(bytes, NeuralFileWriter.Write(signal, config, tensors, null, null, compactLatent: compact));
+        Assert.Equal(ModelConfigText.Write(config), ModelConfigText.Write(file.Header.Config));
+    }
+
+    [Fact]
+    public void The_compact_header_decodes_to_what_format_3_decodes_to_in_fewer_bytes()
+    {
+        foreach (var (width, height, channels) in new[] { (23, 17, 3), (9, 31, 1), (16, 16, 4) })
+        {
+            var (config, signal, tensors) = TestFiles.Latent(width, height, channels: channels);
+            var old = NeuralFileWriter.Write(signal, config, tensors, null, null, compactLatent: false);
+            var compact = NeuralFileWriter.Write(signal, config, tensors);
+            var oldHeader = NeuralFileReader.ReadHeader(old);
+            var compactHeader = NeuralFileReader.ReadHeader(compact);
+            Assert.Equal(NeuralFileFormat.CompactLatentFormatVersion, compactHeader.FormatVersion);
+            Assert.Equal(FieldDecoder.Decode(old).Samples, FieldDecoder.Decode(compact).Samples);
+            Assert.Equal(oldHeader.WeightBytes + oldHeader.LatentBytes, compactHeader.WeightBytes + compactHeader.LatentBytes);
+            // Format 3 stores the JSON config (about 200 bytes here) and 6 bytes per tensor; format 5 a byte or two each.
+            Assert.True(compact.Length + 200 < old.Length, $"{width}x{height}: compact {compact.Length} B, format 3 {old.Length} B");
+        }
+    }
+
+    [Fact]
+    public void A_model_the_compact_header_cannot_describe_stays_format_3()
+    {
+        var (config, signal, tensors) = TestFiles.Latent(12, 10);
+        // A synthesis step that is not a power of two.
+        var odd = tensors.Select(t => t.Name == "network.layers.0.weight" ? new QuantizedTensor(t.Name, t.Shape, t.Bits, t.Granularity, [0.01f], t.Values) : t).ToList();
+        Assert.Equal(NeuralFileFormat.LatentFormatVersion, NeuralFileReader.ReadHeader(NeuralFileWriter.Write(signal, config, odd)).FormatVersion);
+        // A finest grid coarser than the image.
+        var coarse = config with { Encoding = ((LatentGridConfig)config.Encoding) with { Resolution = [6, 5] } };
+        var coarseTensors = TestFiles.Latent(6, 5).Tensors;
+        var bytes = NeuralFileWriter.Write(signal, coarse, coarseTensors);
+        Assert.Equal(NeuralFileFormat.LatentFormatVersion, NeuralFileReader.ReadHeader(bytes).FormatVersion);
+        Assert.Equal(signal.SampleCount * signal.Channels, FieldDecoder.Decode(bytes).Samples.Length);
+    }
+
+    [Fact]
+    public void Every_damaged_or_cut_compact_header_is_one_clear_error_or_a_valid_file()
+    {
+        var (config, signal, tensors) = TestFiles.Latent(14, 11);
+        var bytes = NeuralFileWriter.Write(signal, config, tensors);
+        var header = NeuralFileReader.ReadHeader(bytes);
+        for (int at = NeuralFileFormat.PreambleBytes; at < NeuralFileFormat.PreambleBytes + header.HeaderBytes; at++)
+            foreach (byte flip in new byte[] { 0x01, 0x80, 0xFF })
+            {
+                var damaged = (byte[])bytes.Clone();
+                damaged[at] ^= flip;
+                FuzzTests.RepairChecksums(damaged);
+                try
+                {
+                    FieldDecoder.Decode(damaged);
+                }
+                catch (NeuralFieldsException)
+                {
+                }
+            }
+        for (int length = 0; length < bytes.Length; length += 5)
+            Assert.ThrowsAny<NeuralFieldsException>(() => FieldDecoder.Decode(bytes[..length]));
     }
 
     [Fact]

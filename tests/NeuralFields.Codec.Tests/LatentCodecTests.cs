@@ -22,7 +22,7 @@ public class LatentCodecTests
     {
         var (info, samples) = CodecSignals.Image(32, 32, 3, 8);
         var result = LatentCompressor.Compress(info, samples, Options(1e-3));
-        Assert.Equal(NeuralFileFormat.LatentFormatVersion, result.Header.FormatVersion);
+        Assert.Equal(NeuralFileFormat.CompactLatentFormatVersion, result.Header.FormatVersion);
         var once = FieldDecoder.Decode(result.File).Samples;
         Assert.Equal(once, FieldDecoder.Decode(result.File).Samples);
         Assert.Equal(result.Decoded.Samples, once);

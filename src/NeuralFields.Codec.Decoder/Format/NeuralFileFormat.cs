@@ -23,6 +23,12 @@ public static class NeuralFileFormat
     /// <summary>Predictive lossless files (§10): no coordinate network; per-plane predictor networks and the coded samples.</summary>
     public const int PredictiveFormatVersion = 4;
 
+    /// <summary>Latent-grid files with a compact binary header instead of format 3's JSON config and float steps (§9.5).</summary>
+    public const int CompactLatentFormatVersion = 5;
+
+    /// <summary>The highest format version this decoder reads.</summary>
+    public const int LastFormatVersion = CompactLatentFormatVersion;
+
     /// <summary>The newest layout with a coordinate network or latent grids (versions 1-3).</summary>
     public const int NewestFormatVersion = LatentFormatVersion;
 

@@ -51,7 +51,10 @@ public static class NeuralFileReader
         if (format == NeuralFileFormat.PredictiveFormatVersion)
             throw new NeuralFileException("a predictive lossless file (format 4) has no network header of versions 1-3");
         int streamsAt = NeuralFileFormat.PreambleBytes + headerLength + 4;
-        var header = ParseHeader(bytes.AsSpan(NeuralFileFormat.PreambleBytes, headerLength), format, decoder, limits);
+        var span = bytes.AsSpan(NeuralFileFormat.PreambleBytes, headerLength);
+        var header = format == NeuralFileFormat.CompactLatentFormatVersion
+            ? CompactLatentHeader.Parse(span, decoder, limits)
+            : ParseHeader(span, format, decoder, limits);
         long expected = header.FileBytes;
         if (bytes.Length < expected)
             throw new NeuralFileException($"the file is truncated ({bytes.Length:N0} of {expected:N0} bytes)");
@@ -78,8 +81,8 @@ public static class NeuralFileReader
             throw new NeuralFileException($"the file is truncated ({bytes.Length} bytes, shorter than the {NeuralFileFormat.PreambleBytes}-byte preamble)");
 
         int format = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
-        if (format is < NeuralFileFormat.FirstFormatVersion or > NeuralFileFormat.PredictiveFormatVersion)
-            throw new NeuralFileException($"unsupported neural-file format version {format} (this decoder reads versions {NeuralFileFormat.FirstFormatVersion}-{NeuralFileFormat.PredictiveFormatVersion}); a newer nf may read it");
+        if (format is < NeuralFileFormat.FirstFormatVersion or > NeuralFileFormat.LastFormatVersion)
+            throw new NeuralFileException($"unsupported neural-file format version {format} (this decoder reads versions {NeuralFileFormat.FirstFormatVersion}-{NeuralFileFormat.LastFormatVersion}); a newer nf may read it");
         int decoder = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10));
         if (decoder is < 1 or > NeuralFileFormat.DecoderVersion)
             throw new NeuralFileException($"the file needs decoder version {decoder}; this decoder implements version {NeuralFileFormat.DecoderVersion}");
@@ -191,7 +194,7 @@ public static class NeuralFileReader
             lossless ? (ResidualPrediction)mode : null, span.Length, weightBytes, residualBytes) { Attributes = attributes };
     }
 
-    private static SortedDictionary<string, string> ReadAttributes(ref ByteReader r)
+    internal static SortedDictionary<string, string> ReadAttributes(ref ByteReader r)
     {
         int count = r.BoundedU8(0, NeuralFileFormat.MaxAttributes, "the attribute count");
         var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);

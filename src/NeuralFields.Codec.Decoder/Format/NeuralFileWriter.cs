@@ -19,10 +19,15 @@ public static class NeuralFileWriter
     /// The bytes of a file holding <paramref name="tensors"/> (in <see cref="ModelLayout.Tensors"/> order)
     /// and, when given, the lossless residual (source − decoded, grid order, channels interleaved),
     /// coded with whichever prediction gives the smallest stream. Files with <paramref name="attributes"/>
-    /// are format version 2, files without stay version 1 (writers write the lowest version that describes the file).
+    /// are format version 2, files without stay version 1 (writers write the lowest version that describes the file);
+    /// latent-grid files are format 5 when the compact header describes them, format 3 otherwise.
     /// </summary>
     public static byte[] Write(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors, int[]? residual = null,
-        IReadOnlyDictionary<string, string>? attributes = null)
+        IReadOnlyDictionary<string, string>? attributes = null) => Write(signal, config, tensors, residual, attributes, compactLatent: true);
+
+    /// <param name="compactLatent">False writes a latent-grid file as format 3 even where format 5 describes it (tests of old files).</param>
+    internal static byte[] Write(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors, int[]? residual,
+        IReadOnlyDictionary<string, string>? attributes, bool compactLatent)
     {
         CheckTensors(signal, config, tensors);
         attributes ??= SignalAttributes.None;
@@ -50,6 +55,8 @@ public static class NeuralFileWriter
             prediction = p;
         }
 
+        if (latent && compactLatent && CompactLatentHeader.TryWrite(signal, config, attributes, tensors, weightStream.Length, residualStream.Length) is byte[] compact)
+            return Frame(NeuralFileFormat.CompactLatentFormatVersion, compact, weightStream, residualStream);
         var header = new ArrayBufferWriter<byte>();
         WriteHeader(header, signal, config, attributes, format, tensors, prediction, weightStream.Length, residualStream.Length);
 

@@ -24,7 +24,7 @@ namespace NeuralFields.Codec.Latent;
 public static class LatentCompressor
 {
     /// <summary>Steps 2^−k tried for the synthesis network and the entropy model.</summary>
-    private static readonly int[] SynthesisFractions = [6, 7, 8, 9, 10], ArmFractions = [5, 6, 7, 8, 9];
+    private static readonly int[] SynthesisFractions = [4, 5, 6, 7, 8, 9, 10], ArmFractions = [3, 4, 5, 6, 7, 8, 9];
 
     public static CompressionResult Compress(SignalInfo signal, ushort[] samples, LatentOptions options,
         IReadOnlyDictionary<string, string>? attributes = null, ITrainingObserver? observer = null, CancellationToken cancel = default)
