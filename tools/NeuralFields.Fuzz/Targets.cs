@@ -106,10 +106,13 @@ public sealed class NeuralFileTarget : FuzzTarget
             FileCompression.Compress(path, target, options, modelChosen: true, new LoadOptions(GridResolution: 8));
             yield return (name, File.ReadAllBytes(target));
         }
-        // Format 3: the latent-grid image codec (latents + autoregressive model).
+        // Formats 5 and 3: the latent-grid image codec (latents + autoregressive model), compact and JSON headers.
         var image = ModalityRegistry.ForSource(sources[0].Path).Load(sources[0].Path, new LoadOptions());
         var latent = new LatentOptions(Presets.Load("latent-fast")) { Lambda = LatentOptions.LambdaForQuality(60), Steps = 2, Seed = 1 };
-        yield return ("image-latent", LatentCompressor.Compress(image.Info, image.Samples, latent, image.Attributes).File);
+        var latentFile = LatentCompressor.Compress(image.Info, image.Samples, latent, image.Attributes).File;
+        yield return ("image-latent", latentFile);
+        var parsed = NeuralFileReader.Read(latentFile);
+        yield return ("image-latent-format3", NeuralFileWriter.Write(parsed.Header.Signal, parsed.Header.Config, parsed.Tensors, null, parsed.Header.Attributes, compactLatent: false));
         // Format 4: predictive lossless files, network mode (an 8-bit RGB image, a 16-bit PCM clip) and the plain mode.
         var predictive = new PredictiveOptions { Steps = 2, TrainingSamples = 64, Seed = 1 };
         var clip = ModalityRegistry.ForSource(sources[4].Path).Load(sources[4].Path, new LoadOptions());

@@ -25,8 +25,8 @@ public static class NeuralFileWriter
     public static byte[] Write(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors, int[]? residual = null,
         IReadOnlyDictionary<string, string>? attributes = null) => Write(signal, config, tensors, residual, attributes, compactLatent: true);
 
-    /// <param name="compactLatent">False writes a latent-grid file as format 3 even where format 5 describes it (tests of old files).</param>
-    internal static byte[] Write(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors, int[]? residual,
+    /// <param name="compactLatent">False writes a latent-grid file as format 3 even where format 5 describes it, for readers older than format 5.</param>
+    public static byte[] Write(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors, int[]? residual,
         IReadOnlyDictionary<string, string>? attributes, bool compactLatent)
     {
         CheckTensors(signal, config, tensors);
