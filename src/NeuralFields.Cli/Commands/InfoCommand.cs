@@ -69,6 +69,7 @@ internal static class InfoCommand
     {
         PredictiveMode.Network => $"network mode (a causal network per plane predicts every sample's distribution around {Base(h)}), {h.Transform} colour transform",
         PredictiveMode.Plain => $"plain mode ({Base(h)} prediction, activity contexts), {h.Transform} colour transform",
+        PredictiveMode.Matches => "matches mode (PNG row filters, LZ77 copies and literals, range-coded)",
         _ => "stored mode (raw sample bits)",
     };
 

@@ -18,6 +18,9 @@ public enum PredictiveMode : byte
 
     /// <summary>Each plane's network gives the prediction and the scale bucket of every sample.</summary>
     Network = 2,
+
+    /// <summary>PNG's row filters, then LZ77 copies and literals, range-coded (§10.6): synthetic images with exact repeats.</summary>
+    Matches = 3,
 }
 
 /// <summary>Everything before the streams of a format-4 file.</summary>
@@ -69,7 +72,7 @@ public static class PredictiveFile
         PredictiveMode mode, ColourTransform transform, IReadOnlyList<PredictorNet>? nets = null, bool gradient = false)
     {
         Check(signal, attributes, mode, transform);
-        if (gradient && (signal.Dimensions.Length != 2 || mode == PredictiveMode.Stored))
+        if (gradient && (signal.Dimensions.Length != 2 || mode is PredictiveMode.Stored or PredictiveMode.Matches))
             throw new ArgumentException("the gradient predictor is for images in the plain and network modes", nameof(gradient));
         if (samples.LongLength != signal.SampleCount * signal.Channels) throw new ArgumentException("one sample per grid point and channel", nameof(samples));
         if ((mode == PredictiveMode.Network) != (nets is not null) || (nets is not null && nets.Count != signal.Channels))
@@ -78,11 +81,13 @@ public static class PredictiveFile
         foreach (var net in nets ?? [])
             foreach (var tensor in net.Tensors)
                 EncodeTensor(weights, tensor);
-        var planes = mode == PredictiveMode.Stored ? null : ColourTransforms.Forward(samples, signal.Channels, transform);
-        byte[] sampleStream = mode == PredictiveMode.Stored
-            ? StoredCoding.Encode(samples, signal.BitDepth)
-            : PredictiveCoding.Encode(planes!, signal.Dimensions, StartValues(transform, signal.Channels, signal.BitDepth),
-                nets is null ? new PredictorNet?[signal.Channels] : nets.ToArray(), gradient: gradient);
+        byte[] sampleStream = mode switch
+        {
+            PredictiveMode.Stored => StoredCoding.Encode(samples, signal.BitDepth),
+            PredictiveMode.Matches => MatchCoding.EncodeBest(samples, signal.Dimensions, signal.Channels, signal.BitDepth),
+            _ => PredictiveCoding.Encode(ColourTransforms.Forward(samples, signal.Channels, transform), signal.Dimensions,
+                StartValues(transform, signal.Channels, signal.BitDepth), nets is null ? new PredictorNet?[signal.Channels] : nets.ToArray(), gradient: gradient),
+        };
         var weightStream = nets is null ? [] : weights.Finish();
 
         var header = new ArrayBufferWriter<byte>();
@@ -167,6 +172,10 @@ public static class PredictiveFile
         {
             samples = StoredCoding.Decode(decoder, signal.SampleCount * signal.Channels, signal.BitDepth);
         }
+        else if (h.Mode == PredictiveMode.Matches)
+        {
+            samples = MatchCoding.DecodeSamples(decoder, signal.Dimensions, signal.Channels, signal.BitDepth);
+        }
         else
         {
             var planes = PredictiveCoding.Decode(decoder, signal.Dimensions, signal.SampleCount,
@@ -231,12 +240,12 @@ public static class PredictiveFile
         }
         var signal = new SignalInfo(modality, dims, channels, bitDepth);
         SignalRules.Require(signal, attributes);
-        var mode = (PredictiveMode)r.BoundedU8(0, (int)PredictiveMode.Network, "the coding mode");
+        var mode = (PredictiveMode)r.BoundedU8(0, (int)PredictiveMode.Matches, "the coding mode");
         var transform = (ColourTransform)r.BoundedU8(0, (int)ColourTransform.Difference, "the colour transform");
-        if (!ColourTransforms.Allowed(transform, channels) || (mode == PredictiveMode.Stored && transform != ColourTransform.None))
+        if (!ColourTransforms.Allowed(transform, channels) || (mode is PredictiveMode.Stored or PredictiveMode.Matches && transform != ColourTransform.None))
             throw new NeuralFileException($"the file is damaged: colour transform {transform} does not fit {channels} channel(s) in mode {mode}");
         bool gradient = r.BoundedU8(0, 1, "the predictor") == 1;
-        if (gradient && (rank != 2 || mode == PredictiveMode.Stored))
+        if (gradient && (rank != 2 || mode is PredictiveMode.Stored or PredictiveMode.Matches))
             throw new NeuralFileException("the file is damaged: the gradient predictor outside an image's plain or network mode");
         var nets = new List<PredictorShape>();
         if (mode == PredictiveMode.Network)
@@ -268,7 +277,7 @@ public static class PredictiveFile
         SignalAttributes.Require(attributes);
         if (SignalRules.Problem(signal, attributes) is string problem)
             throw new ArgumentException($"the {signal.Modality} signal and its attributes disagree: {problem}");
-        if (!ColourTransforms.Allowed(transform, signal.Channels) || (mode == PredictiveMode.Stored && transform != ColourTransform.None))
+        if (!ColourTransforms.Allowed(transform, signal.Channels) || (mode is PredictiveMode.Stored or PredictiveMode.Matches && transform != ColourTransform.None))
             throw new ArgumentException($"colour transform {transform} does not fit {signal.Channels} channel(s) in mode {mode}");
     }
 }

@@ -33,7 +33,11 @@ public static class PredictiveCompressor
         if (samples.LongLength != signal.SampleCount * signal.Channels) throw new ArgumentException("sample count does not match the signal", nameof(samples));
         attributes ??= SignalAttributes.None;
         var clock = Stopwatch.StartNew();
-        var candidates = new List<(string Mode, byte[] File)> { ("stored", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Stored, ColourTransform.None)) };
+        var candidates = new List<(string Mode, byte[] File)>
+        {
+            ("stored", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Stored, ColourTransform.None)),
+            ("matches (row filters, LZ77)", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Matches, ColourTransform.None)),
+        };
         var transform = ColourTransform.None;
         bool gradient = false;
         byte[]? plain = null;
@@ -46,7 +50,7 @@ public static class PredictiveCompressor
             }
         string predictor = gradient ? "gradient" : signal.Dimensions.Length == 2 ? "MED" : "2x[-1]-x[-2]";
         candidates.Add(($"plain ({transform}, {predictor})", plain!));
-        if (options.Network)
+        if (options.Network && (options.AlwaysTrain || Repayable(signal, options, PredictiveFile.ReadHeader(plain!).SampleBytes)))
         {
             var nets = TrainNets(signal, samples, transform, options, gradient, cancel);
             candidates.Add(($"network ({transform}, {predictor})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, gradient)));
@@ -57,6 +61,22 @@ public static class PredictiveCompressor
             throw new InvalidOperationException("the predictive file does not decode to its source; nothing was written");
         return new PredictiveResult(best, PredictiveFile.ReadHeader(best), decoded, clock.Elapsed.TotalSeconds,
             candidates.Select(c => (c.Mode, (long)c.File.Length)).ToList());
+    }
+
+    /// <summary>
+    /// Whether a network could repay its weights: it is assumed to save at most a quarter of the plain mode's sample
+    /// stream (about what it saves on photographs) and to cost at least a byte per parameter. Below that (tiny
+    /// images, flat ones) training would only cost time.
+    /// </summary>
+    public static bool Repayable(SignalInfo signal, PredictiveOptions options, long plainSampleBytes)
+    {
+        long parameters = 0;
+        for (int c = 0; c < signal.Channels; c++)
+        {
+            int inputs = SampleContext.FeatureCount(signal.Dimensions.Length == 1, c);
+            parameters += new PredictorShape(inputs, options.HiddenLayers, options.Width, new int[options.HiddenLayers + 1], 0, 0).Parameters;
+        }
+        return plainSampleBytes / 4 > parameters;
     }
 
     /// <summary>One trained, quantised network per plane of the samples after <paramref name="transform"/>.</summary>
