@@ -22,6 +22,18 @@ public static class PredictiveCompressor
     /// <summary>Samples per plane the weight step is chosen on.</summary>
     private const int EvaluationSamples = 20_000;
 
+    /// <summary>
+    /// The adaptive cascades tried on 1-D signals (order/step shift per stage), the best of a sweep on the two
+    /// SIREN clips (a long filter for the music's pitch, short fast ones for speech).
+    /// </summary>
+    private static readonly LmsStage[][] CascadeChoices =
+    [
+        [new(16, 4), new(16, 3)],
+        [new(32, 3), new(16, 4), new(16, 3)],
+        [new(256, 2), new(16, 3)],
+        [new(512, 3), new(32, 3), new(16, 3)],
+    ];
+
     public static bool Supports(SignalInfo signal) =>
         signal.Dimensions.Length is 1 or 2 && signal.BitDepth <= NeuralFileFormat.MaxSampleBits && signal.Channels <= NeuralFileFormat.MaxChannels;
 
@@ -50,11 +62,21 @@ public static class PredictiveCompressor
             }
         string predictor = gradient ? "gradient" : signal.Dimensions.Length == 2 ? "MED" : "2x[-1]-x[-2]";
         candidates.Add(($"plain ({transform}, {predictor})", plain!));
+        List<PredictorNet>? nets = null;
         if (options.Network && (options.AlwaysTrain || Repayable(signal, options, PredictiveFile.ReadHeader(plain!).SampleBytes)))
         {
-            var nets = TrainNets(signal, samples, transform, options, gradient, cancel);
+            nets = TrainNets(signal, samples, transform, options, gradient, cancel);
             candidates.Add(($"network ({transform}, {predictor})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, gradient)));
         }
+        if (signal.Dimensions.Length == 1)
+            foreach (var stages in CascadeChoices)
+            {
+                cancel.ThrowIfCancellationRequested();
+                string cascade = string.Join(" + ", stages.Select(s => $"{s.Order}/2^-{s.StepShift}"));
+                candidates.Add(($"plain ({transform}, {predictor}, cascade {cascade})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Plain, transform, stages: stages)));
+                if (nets is not null)
+                    candidates.Add(($"network ({transform}, {predictor}, cascade {cascade})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, stages: stages)));
+            }
         var best = candidates.MinBy(c => c.File.Length).File;
         var decoded = PredictiveFile.Decode(best);
         if (!decoded.Samples.AsSpan().SequenceEqual(samples))
