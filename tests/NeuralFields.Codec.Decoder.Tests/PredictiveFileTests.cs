@@ -133,6 +133,45 @@ public class PredictiveFileTests
             Assert.Equal("8000", decoded.Attributes["sample_rate"]);
         }
         Assert.Equal(samples, PredictiveFile.Decode(PredictiveFile.Write(info, attributes, samples, PredictiveMode.Matches, ColourTransform.None)).Samples);
+        LmsStage[] cascade = [new(40, 3), new(8, 2)];
+        foreach (var transform in ColourTransforms.For(channels))
+        {
+            var plain = PredictiveFile.Write(info, attributes, samples, PredictiveMode.Plain, transform, stages: cascade);
+            var network = PredictiveFile.Write(info, attributes, samples, PredictiveMode.Network, transform, RandomNets(info, 1, 4, 6), stages: cascade);
+            Assert.Equal(cascade, PredictiveFile.ReadHeader(network).Stages);
+            Assert.Equal(samples, PredictiveFile.Decode(plain).Samples);
+            Assert.Equal(samples, PredictiveFile.Decode(network).Samples);
+        }
+    }
+
+    [Fact]
+    public void The_adaptive_cascade_follows_a_changing_clip_and_encoder_and_decoder_agree_on_every_prediction()
+    {
+        // A tone whose pitch and loudness change: one fixed predictor fits it badly, the cascade follows it.
+        var samples = new ushort[6000];
+        double phase = 0;
+        for (int t = 0; t < samples.Length; t++)
+        {
+            phase += 0.02 + 0.25 * t / samples.Length;
+            samples[t] = (ushort)(32768 + (3000 + t) * Math.Sin(phase) + 900 * Math.Sin(2.7 * phase));
+        }
+        var (info, _, attributes) = Clip(samples.Length, 1);
+        LmsStage[] cascade = [new(32, 3), new(16, 4)];
+        var plain = PredictiveFile.Write(info, attributes, samples, PredictiveMode.Plain, ColourTransform.None);
+        var adaptive = PredictiveFile.Write(info, attributes, samples, PredictiveMode.Plain, ColourTransform.None, stages: cascade);
+        Assert.True(adaptive.Length < plain.Length * 0.8, $"{adaptive.Length} bytes with the cascade, {plain.Length} without");
+        Assert.Equal(samples, PredictiveFile.Decode(adaptive).Samples);
+
+        var planes = ColourTransforms.Forward(samples, 1, ColourTransform.None);
+        var start = PredictiveFile.StartValues(ColourTransform.None, 1, 16);
+        var nets = RandomNets(info, 1, 6, 8);
+        var encoded = new List<(int, int, int, int)>();
+        var stream = PredictiveCoding.Encode(planes, info.Dimensions, start, nets, (c, i, p, j) => encoded.Add((c, i, p, j)), stages: cascade);
+        var decoded = new List<(int, int, int, int)>();
+        var back = PredictiveCoding.Decode(new Entropy.RangeDecoder(stream, 0, stream.Length), info.Dimensions, info.SampleCount, start, nets,
+            (c, i, p, j) => decoded.Add((c, i, p, j)), stages: cascade);
+        Assert.Equal(encoded, decoded);
+        Assert.Equal(planes, back);
     }
 
     [Fact]
@@ -241,6 +280,8 @@ public class PredictiveFileTests
             PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Matches, ColourTransform.None),
         })
             TruncationsAndFlipsFail(file);
+        var (clip, pcm, attributes) = Clip(40, 2);
+        TruncationsAndFlipsFail(PredictiveFile.Write(clip, attributes, pcm, PredictiveMode.Plain, ColourTransform.Difference, stages: [new LmsStage(300, 5)]));
     }
 
     private static void TruncationsAndFlipsFail(byte[] file)
