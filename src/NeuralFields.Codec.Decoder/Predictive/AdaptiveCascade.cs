@@ -33,8 +33,24 @@ public sealed class AdaptiveCascade
     }
 
     /// <summary>Adapts every stage to the sample's residual against the plane's own prediction (before the correction).</summary>
-    public void Update(int residual)
+    /// <summary>|coded value| of the last <see cref="Recent"/> samples (0 before the first), newest at _count − 1.</summary>
+    public const int Recent = 16;
+    private readonly int[] _recent = new int[Recent];
+    private int _count;
+
+    /// <summary>The plain mode's activity under a cascade: half the sum of the last 16 coded values' magnitudes.</summary>
+    public int RecentActivity()
     {
+        long sum = 0;
+        foreach (int e in _recent) sum += e;
+        return (int)(sum / 2);
+    }
+
+    /// <param name="residual">The sample minus the plane's own prediction (the first stage's input).</param>
+    /// <param name="coded">The sample minus the corrected prediction (what was coded).</param>
+    public void Update(int residual, int coded)
+    {
+        _recent[_count++ % Recent] = Math.Abs(coded);
         long input = residual;
         for (int s = 0; s < _filters.Length; s++)
         {

@@ -108,8 +108,10 @@ public static class PredictiveCoding
                 else
                 {
                     int corrected = Math.Clamp(prediction + cascades[c].Predict(), -SampleContext.MaxMagnitude, SampleContext.MaxMagnitude);
+                    // Without a network the cascade's own recent errors say more about the next one than the signal's gradients.
+                    if (net is null) bucket = PlainBucket(cascades[c].RecentActivity());
                     code(c, i, corrected, c * Buckets + bucket, sign);
-                    cascades[c].Update(planes[c][i] - prediction);
+                    cascades[c].Update(planes[c][i] - prediction, planes[c][i] - corrected);
                 }
                 context.Record(c, i, p0);
             }

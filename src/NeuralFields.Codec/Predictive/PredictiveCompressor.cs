@@ -28,10 +28,11 @@ public static class PredictiveCompressor
     /// </summary>
     private static readonly LmsStage[][] CascadeChoices =
     [
-        [new(16, 4), new(16, 3)],
-        [new(32, 3), new(16, 4), new(16, 3)],
-        [new(256, 2), new(16, 3)],
-        [new(512, 3), new(32, 3), new(16, 3)],
+        [new(512, 2), new(16, 3)],
+        [new(512, 2), new(32, 3), new(16, 3)],
+        [new(256, 2), new(32, 3), new(16, 4)],
+        [new(64, 3), new(16, 4), new(16, 3)],
+        [new(32, 4), new(16, 4), new(16, 3)],
     ];
 
     public static bool Supports(SignalInfo signal) =>
