@@ -82,6 +82,8 @@ public static class MatchCoding
     /// <summary>The samples of a matches-mode stream (the inverse of <see cref="EncodeBest"/>).</summary>
     public static ushort[] DecodeSamples(RangeDecoder decoder, int[] dimensions, int channels, int bitDepth)
     {
+        long bytes = dimensions.Aggregate(1L, (a, d) => a * d) * channels * RowFilters.BytesPerSample(bitDepth);
+        if (bytes > int.MaxValue) throw new NeuralFileException($"the file declares {bytes:N0} bytes of samples, more than the matches mode holds");
         var (rows, rowBytes, pointBytes) = RowFilters.Layout(dimensions, channels, bitDepth);
         var (types, data) = Decode(decoder, rows, rowBytes, pointBytes);
         RowFilters.Unfilter(data, types, rowBytes, pointBytes);

@@ -27,7 +27,7 @@ internal sealed class MatchFinder
     public int Length(int p, int distance)
     {
         if (distance < 1 || distance > p || distance > MatchCoding.MaxValue) return 0;
-        int limit = Math.Min(_data.Length - p, MatchCoding.MaxValue + MatchCoding.MinLength), n = 0;
+        int limit = Math.Min(_data.Length - p, MatchCoding.MaxValue), n = 0;        // lengths − 2 stay below the count model's range
         while (n < limit && _data[p + n] == _data[p - distance + n]) n++;
         return n;
     }

@@ -46,11 +46,10 @@ public static class PredictiveCompressor
         if (samples.LongLength != signal.SampleCount * signal.Channels) throw new ArgumentException("sample count does not match the signal", nameof(samples));
         attributes ??= SignalAttributes.None;
         var clock = Stopwatch.StartNew();
-        var candidates = new List<(string Mode, byte[] File)>
-        {
-            ("stored", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Stored, ColourTransform.None)),
-            ("matches (row filters, LZ77)", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Matches, ColourTransform.None)),
-        };
+        var candidates = new List<(string Mode, byte[] File)> { ("stored", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Stored, ColourTransform.None)) };
+        // The matches mode holds its bytes in one array; signals beyond a gigabyte of them are never synthetic enough to need it.
+        if (samples.LongLength * RowFilters.BytesPerSample(signal.BitDepth) <= 1L << 30)
+            candidates.Add(("matches (row filters, LZ77)", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Matches, ColourTransform.None)));
         var transform = ColourTransform.None;
         bool gradient = false;
         byte[]? plain = null;
