@@ -74,7 +74,11 @@ internal static class InfoCommand
     };
 
     private static string Base(PredictiveHeader h) =>
-        h.Signal.Dimensions.Length == 1 ? "2x[-1]-x[-2]" : h.Gradient ? "W+N-NW" : "MED";
+        h.Signal.Dimensions.Length == 1 ? "2x[-1]-x[-2]" + Cascade(h) : h.Gradient ? "W+N-NW" : "MED";
+
+    /// <summary>" + an adaptive LMS cascade (512 taps 2^-2, 16 taps 2^-3)" when the file has one (§10.7).</summary>
+    private static string Cascade(PredictiveHeader h) => h.Stages.Count == 0 ? ""
+        : $" + an adaptive LMS cascade ({string.Join(", ", h.Stages.Select(s => $"{s.Order} taps 2^-{s.StepShift}"))})";
 
     public static string Describe(string name, NeuralFileHeader h)
     {
