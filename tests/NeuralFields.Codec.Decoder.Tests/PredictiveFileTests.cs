@@ -63,6 +63,60 @@ public class PredictiveFileTests
                 Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, transform, nets, gradient)).Samples);
             }
         Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Stored, ColourTransform.None)).Samples);
+        Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Matches, ColourTransform.None)).Samples);
+    }
+
+    [Theory]
+    [InlineData(1, 8)]
+    [InlineData(3, 8)]
+    [InlineData(2, 16)]
+    [InlineData(4, 16)]
+    [InlineData(3, 16)]
+    public void The_matches_mode_round_trips_every_filter_and_copy(int channels, int bits)
+    {
+        // Tiles (long copies at several distances), a noisy band (literals) and extreme values (filter wrap-around).
+        int width = 23, height = 17, max = (1 << bits) - 1;
+        var random = new PortableRandom(9);
+        var samples = new ushort[width * height * channels];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            int at = i / channels, y = at / width, x = at % width;
+            samples[i] = y is > 6 and < 10 ? (ushort)(random.NextUInt64() & (ulong)max) : (ushort)((x % 5 + 3 * (y % 3)) * 977 % (max + 1));
+            if (x == width - 1) samples[i] = (ushort)(y % 2 * max);
+        }
+        var info = new SignalInfo("image", [height, width], channels, bits);
+        var file = PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Matches, ColourTransform.None);
+        Assert.Equal(PredictiveMode.Matches, PredictiveFile.ReadHeader(file).Mode);
+        Assert.Equal(samples, FieldDecoder.Decode(file).Samples);
+        var raw = RowFilters.ToBytes(samples, bits);
+        var (rows, rowBytes, point) = RowFilters.Layout(info.Dimensions, channels, bits);
+        for (int t = 0; t < RowFilters.Types; t++)
+        {
+            var types = Enumerable.Range(0, rows).Select(r => (byte)((r + t) % RowFilters.Types)).ToArray();
+            var filtered = new byte[raw.Length];
+            for (int r = 0; r < rows; r++) RowFilters.Filter(raw, r, rowBytes, point, types[r], filtered.AsSpan(r * rowBytes, rowBytes));
+            var stream = MatchCoding.Encode(filtered, types, rowBytes, point);
+            var decoder = new Entropy.RangeDecoder(stream, 0, stream.Length);
+            var (backTypes, back) = MatchCoding.Decode(decoder, rows, rowBytes, point);
+            Assert.True(decoder.EndedExactly);
+            Assert.Equal(types, backTypes);
+            Assert.Equal(filtered, back);
+            RowFilters.Unfilter(back, backTypes, rowBytes, point);
+            Assert.Equal(raw, back);
+        }
+    }
+
+    [Fact]
+    public void The_matches_mode_codes_a_flat_image_and_a_tiled_one_in_a_few_bytes()
+    {
+        var info = new SignalInfo("image", [64, 64], 3, 16);
+        var flat = Enumerable.Repeat((ushort)40000, 64 * 64 * 3).ToArray();
+        var tiled = Enumerable.Range(0, 64 * 64 * 3).Select(i => (ushort)(i / 3 % 8 * 5000 + i / 3 / 64 % 8 * 700 + i % 3)).ToArray();
+        var flatFile = PredictiveFile.Write(info, SignalAttributes.None, flat, PredictiveMode.Matches, ColourTransform.None);
+        var tiledFile = PredictiveFile.Write(info, SignalAttributes.None, tiled, PredictiveMode.Matches, ColourTransform.None);
+        Assert.True(flatFile.Length < 70, $"{flatFile.Length} bytes for a flat 64x64 RGB 16-bit image");
+        Assert.True(tiledFile.Length < 200, $"{tiledFile.Length} bytes for an 8x8 tile repeated");
+        Assert.Equal(tiled, FieldDecoder.Decode(tiledFile).Samples);
     }
 
     [Theory]
@@ -78,6 +132,46 @@ public class PredictiveFileTests
             Assert.Equal(samples, decoded.Samples);
             Assert.Equal("8000", decoded.Attributes["sample_rate"]);
         }
+        Assert.Equal(samples, PredictiveFile.Decode(PredictiveFile.Write(info, attributes, samples, PredictiveMode.Matches, ColourTransform.None)).Samples);
+        LmsStage[] cascade = [new(40, 3), new(8, 2)];
+        foreach (var transform in ColourTransforms.For(channels))
+        {
+            var plain = PredictiveFile.Write(info, attributes, samples, PredictiveMode.Plain, transform, stages: cascade);
+            var network = PredictiveFile.Write(info, attributes, samples, PredictiveMode.Network, transform, RandomNets(info, 1, 4, 6), stages: cascade);
+            Assert.Equal(cascade, PredictiveFile.ReadHeader(network).Stages);
+            Assert.Equal(samples, PredictiveFile.Decode(plain).Samples);
+            Assert.Equal(samples, PredictiveFile.Decode(network).Samples);
+        }
+    }
+
+    [Fact]
+    public void The_adaptive_cascade_follows_a_changing_clip_and_encoder_and_decoder_agree_on_every_prediction()
+    {
+        // A tone whose pitch and loudness change: one fixed predictor fits it badly, the cascade follows it.
+        var samples = new ushort[6000];
+        double phase = 0;
+        for (int t = 0; t < samples.Length; t++)
+        {
+            phase += 0.02 + 0.25 * t / samples.Length;
+            samples[t] = (ushort)(32768 + (3000 + t) * Math.Sin(phase) + 900 * Math.Sin(2.7 * phase));
+        }
+        var (info, _, attributes) = Clip(samples.Length, 1);
+        LmsStage[] cascade = [new(32, 3), new(16, 4)];
+        var plain = PredictiveFile.Write(info, attributes, samples, PredictiveMode.Plain, ColourTransform.None);
+        var adaptive = PredictiveFile.Write(info, attributes, samples, PredictiveMode.Plain, ColourTransform.None, stages: cascade);
+        Assert.True(adaptive.Length < plain.Length * 0.8, $"{adaptive.Length} bytes with the cascade, {plain.Length} without");
+        Assert.Equal(samples, PredictiveFile.Decode(adaptive).Samples);
+
+        var planes = ColourTransforms.Forward(samples, 1, ColourTransform.None);
+        var start = PredictiveFile.StartValues(ColourTransform.None, 1, 16);
+        var nets = RandomNets(info, 1, 6, 8);
+        var encoded = new List<(int, int, int, int)>();
+        var stream = PredictiveCoding.Encode(planes, info.Dimensions, start, nets, (c, i, p, j) => encoded.Add((c, i, p, j)), stages: cascade);
+        var decoded = new List<(int, int, int, int)>();
+        var back = PredictiveCoding.Decode(new Entropy.RangeDecoder(stream, 0, stream.Length), info.Dimensions, info.SampleCount, start, nets,
+            (c, i, p, j) => decoded.Add((c, i, p, j)), stages: cascade);
+        Assert.Equal(encoded, decoded);
+        Assert.Equal(planes, back);
     }
 
     [Fact]
@@ -180,7 +274,18 @@ public class PredictiveFileTests
     public void Every_truncation_and_byte_flip_fails_with_one_clear_error()
     {
         var (info, samples) = Image(6, 5, 3, 8);
-        var file = PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, ColourTransform.YCoCgR, RandomNets(info, 1, 4, 2));
+        foreach (var file in new[]
+        {
+            PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, ColourTransform.YCoCgR, RandomNets(info, 1, 4, 2)),
+            PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Matches, ColourTransform.None),
+        })
+            TruncationsAndFlipsFail(file);
+        var (clip, pcm, attributes) = Clip(40, 2);
+        TruncationsAndFlipsFail(PredictiveFile.Write(clip, attributes, pcm, PredictiveMode.Plain, ColourTransform.Difference, stages: [new LmsStage(300, 5)]));
+    }
+
+    private static void TruncationsAndFlipsFail(byte[] file)
+    {
         for (int length = 0; length < file.Length; length++)
             Assert.Throws<NeuralFileException>(() => FieldDecoder.Decode(file[..length]));
         for (int i = 0; i < file.Length; i++)
@@ -197,7 +302,18 @@ public class PredictiveFileTests
     public void Damage_behind_fixed_checksums_never_escapes_as_another_exception()
     {
         var (info, samples) = Image(6, 5, 3, 8);
-        var file = PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, ColourTransform.YCoCgR, RandomNets(info, 1, 4, 2));
+        var tiled = Enumerable.Range(0, samples.Length).Select(i => (ushort)(i % 7 * 30)).ToArray();
+        foreach (var file in new[]
+        {
+            PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, ColourTransform.YCoCgR, RandomNets(info, 1, 4, 2)),
+            PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Matches, ColourTransform.None),
+            PredictiveFile.Write(info, SignalAttributes.None, tiled, PredictiveMode.Matches, ColourTransform.None),
+        })
+            FixedChecksumDamageFailsCleanly(file);
+    }
+
+    private static void FixedChecksumDamageFailsCleanly(byte[] file)
+    {
         int streams = PredictiveFile.StreamsAt(PredictiveFile.ReadHeader(file));
         for (int i = streams; i < file.Length - 4; i++)
         {

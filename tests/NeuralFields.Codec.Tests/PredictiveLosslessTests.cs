@@ -31,7 +31,7 @@ public sealed class PredictiveLosslessTests : IDisposable
     public void Images_round_trip_exactly_and_the_network_mode_is_tried(int width, int height, int channels, int bits)
     {
         var (info, samples) = CodecSignals.Image(width, height, channels, bits);
-        var result = PredictiveCompressor.Compress(info, samples, Quick);
+        var result = PredictiveCompressor.Compress(info, samples, Quick with { AlwaysTrain = true });
         Assert.Equal(samples, FieldDecoder.Decode(result.File).Samples);
         Assert.Equal(samples, result.Decoded.Samples);
         Assert.Contains(result.Candidates, c => c.Mode.StartsWith("network", StringComparison.Ordinal));
@@ -75,11 +75,68 @@ public sealed class PredictiveLosslessTests : IDisposable
         Assert.True(flatGray.File.Length <= PngBytes(big, 300, 200, gray: true), $"{flatGray.File.Length} bytes for a flat 300x200 image");
     }
 
+    /// <summary>16×16 images a PNG encoder handles well: flat, gradients, tiles, a checkerboard, noise.</summary>
+    private static ushort[] Tiny(string kind, int channels, int bits)
+    {
+        int max = (1 << bits) - 1;
+        var random = new PortableRandom(11);
+        var tile = Enumerable.Range(0, 16 * channels).Select(_ => (ushort)(random.NextUInt64() & (ulong)max)).ToArray();
+        var samples = new ushort[16 * 16 * channels];
+        for (int y = 0; y < 16; y++)
+            for (int x = 0; x < 16; x++)
+                for (int c = 0; c < channels; c++)
+                    samples[(y * 16 + x) * channels + c] = kind switch
+                    {
+                        "flat" => (ushort)(max / 3 + c),
+                        "gradient" => (ushort)((x * (max / 15) + c * y * (max / 40)) & max),
+                        "tile" => tile[((y % 4) * 4 + x % 4) * channels + c],
+                        "checker" => (ushort)((x + y + c) % 2 * max),
+                        _ => (ushort)(random.NextUInt64() & (ulong)max),
+                    };
+        return samples;
+    }
+
+    [Theory]
+    [InlineData(1, 8)]
+    [InlineData(2, 8)]
+    [InlineData(3, 8)]
+    [InlineData(4, 8)]
+    [InlineData(1, 16)]
+    [InlineData(2, 16)]
+    [InlineData(3, 16)]
+    [InlineData(4, 16)]
+    public void Tiny_images_are_never_larger_than_png_and_train_no_network(int channels, int bits)
+    {
+        var info = new SignalInfo("image", [16, 16], channels, bits);
+        foreach (var kind in new[] { "flat", "gradient", "tile", "checker", "noise" })
+        {
+            var samples = Tiny(kind, channels, bits);
+            var result = PredictiveCompressor.Compress(info, samples, new PredictiveOptions());      // the defaults: 4000 steps if it trained
+            long png = PngBytes(samples, 16, 16, channels, bits);
+            Assert.True(result.File.Length <= png, $"{kind}: {result.File.Length} bytes against PNG's {png}: {string.Join(", ", result.Candidates)}");
+            Assert.DoesNotContain(result.Candidates, c => c.Mode.StartsWith("network", StringComparison.Ordinal));
+            Assert.Equal(samples, FieldDecoder.Decode(result.File).Samples);
+        }
+    }
+
+    [Fact]
+    public void The_matches_mode_wins_where_rows_repeat()
+    {
+        var info = new SignalInfo("image", [64, 64], 3, 8);
+        var tile = Tiny("tile", 3, 8);
+        var samples = new ushort[64 * 64 * 3];
+        for (int i = 0; i < 64 * 64; i++)
+            for (int c = 0; c < 3; c++) samples[i * 3 + c] = tile[((i / 64 % 16) * 16 + i % 16) * 3 + c];
+        var result = PredictiveCompressor.Compress(info, samples, Quick);
+        Assert.Equal(PredictiveMode.Matches, result.Header.Mode);
+        Assert.True(result.File.Length < PngBytes(samples, 64, 64, 3, 8) * 0.9, $"{result.File.Length} bytes: {string.Join(", ", result.Candidates)}");
+    }
+
     [Fact]
     public void Training_is_deterministic_for_a_seed()
     {
         var (info, samples) = CodecSignals.Image(20, 16, 3, 8);
-        Assert.Equal(PredictiveCompressor.Compress(info, samples, Quick).File, PredictiveCompressor.Compress(info, samples, Quick).File);
+        Assert.Equal(PredictiveCompressor.Compress(info, samples, Quick with { AlwaysTrain = true }).File, PredictiveCompressor.Compress(info, samples, Quick with { AlwaysTrain = true }).File);
     }
 
     [Fact]
@@ -108,25 +165,35 @@ public sealed class PredictiveLosslessTests : IDisposable
     }
 
     /// <summary>The bytes of a PNG at zlib level 9 with adaptive filters (the best ImageSharp writes).</summary>
-    private static long PngBytes(ushort[] samples, int width, int height, bool gray = false)
+    private static long PngBytes(ushort[] samples, int width, int height, bool gray = false) => PngBytes(samples, width, height, gray ? 1 : 3, 8);
+
+    /// <summary>The same for gray, gray + alpha, RGB and RGBA at 8 or 16 bits.</summary>
+    private static long PngBytes(ushort[] samples, int width, int height, int channels, int bits)
     {
         using var stream = new MemoryStream();
         var encoder = new PngEncoder
         {
             CompressionLevel = PngCompressionLevel.BestCompression,
             FilterMethod = PngFilterMethod.Adaptive,
-            ColorType = gray ? PngColorType.Grayscale : PngColorType.Rgb,
+            ColorType = channels switch { 1 => PngColorType.Grayscale, 2 => PngColorType.GrayscaleWithAlpha, 3 => PngColorType.Rgb, _ => PngColorType.RgbWithAlpha },
+            BitDepth = bits == 16 ? PngBitDepth.Bit16 : PngBitDepth.Bit8,
         };
-        if (gray)
+        ushort S(int i, int c) => samples[i * channels + c];
+        using Image image = (channels, bits) switch
         {
-            using var image = Image.LoadPixelData<L8>(samples.Select(v => (byte)v).ToArray(), width, height);
-            image.Save(stream, encoder);
-        }
-        else
-        {
-            using var image = Image.LoadPixelData<Rgb24>(samples.Select(v => (byte)v).ToArray(), width, height);
-            image.Save(stream, encoder);
-        }
+            (1, 8) => Pixels(width, height, i => new L8((byte)S(i, 0))),
+            (2, 8) => Pixels(width, height, i => new La16((byte)S(i, 0), (byte)S(i, 1))),
+            (3, 8) => Pixels(width, height, i => new Rgb24((byte)S(i, 0), (byte)S(i, 1), (byte)S(i, 2))),
+            (4, 8) => Pixels(width, height, i => new Rgba32((byte)S(i, 0), (byte)S(i, 1), (byte)S(i, 2), (byte)S(i, 3))),
+            (1, _) => Pixels(width, height, i => new L16(S(i, 0))),
+            (2, _) => Pixels(width, height, i => new La32(S(i, 0), S(i, 1))),
+            (3, _) => Pixels(width, height, i => new Rgb48(S(i, 0), S(i, 1), S(i, 2))),
+            _ => Pixels(width, height, i => new Rgba64(S(i, 0), S(i, 1), S(i, 2), S(i, 3))),
+        };
+        image.Save(stream, encoder);
         return stream.Length;
     }
+
+    private static Image<T> Pixels<T>(int width, int height, Func<int, T> pixel) where T : unmanaged, IPixel<T> =>
+        Image.LoadPixelData(Enumerable.Range(0, width * height).Select(pixel).ToArray(), width, height);
 }

@@ -54,6 +54,7 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
                    nf-bench kernels [RESULTS.json]
                    nf-bench lossless IMAGE... [--crop 64,128] [--presets lossless] [--steps N]
                    nf-bench lossless-codec IMAGE|WAV... [--crop N] [--steps N] [--presets LxW,...] [--no-peers]
+                   nf-bench lossless-bitplanes IMAGE... [--crop 64] [--steps 2000]
                    nf-bench codec IMAGE... [--crop 256] [--steps N]
                    nf-bench latent IMAGE... [--crop N] [--steps N] [--presets latent] [--lambdas 3e-3,1e-3,...] [--out DIR]
             """);

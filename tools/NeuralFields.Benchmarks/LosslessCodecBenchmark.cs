@@ -114,7 +114,9 @@ internal static class LosslessCodecBenchmark
         var decoded = PredictiveFile.Decode(result.File);
         double decode = clock.Elapsed.TotalSeconds;
         if (!decoded.Samples.AsSpan().SequenceEqual(samples)) throw new InvalidOperationException("round trip failed");
-        string mode = result.Header.Mode == PredictiveMode.Network ? $"network {result.Header.Transform}" : $"{result.Header.Mode} {result.Header.Transform}";
+        var h = result.Header;
+        string mode = (h.Mode == PredictiveMode.Network ? $"network {h.Transform}" : $"{h.Mode} {h.Transform}")
+            + (h.Stages.Count > 0 ? $" + cascade {string.Join("+", h.Stages.Select(s => $"{s.Order}/{s.StepShift}"))}" : "");
         return (result.File.Length * 8 / units, mode, encode, decode);
     }
 

@@ -121,6 +121,9 @@ public sealed class NeuralFileTarget : FuzzTarget
         yield return ("audio16-predictive", PredictiveFile.Write(clip.Info, clip.Attributes, clip.Samples, PredictiveMode.Network, ColourTransform.None,
             PredictiveCompressor.TrainNets(clip.Info, clip.Samples, ColourTransform.None, predictive)));
         yield return ("image8-plain", PredictiveFile.Write(image.Info, image.Attributes, image.Samples, PredictiveMode.Plain, ColourTransform.SubtractGreen));
+        yield return ("image8-matches", PredictiveFile.Write(image.Info, image.Attributes, image.Samples, PredictiveMode.Matches, ColourTransform.None));
+        yield return ("audio16-cascade", PredictiveFile.Write(clip.Info, clip.Attributes, clip.Samples, PredictiveMode.Plain, ColourTransform.None,
+            stages: [new LmsStage(32, 3), new LmsStage(16, 4)]));
     }
 
     protected override void Parse(byte[] input, string scratch)

@@ -69,11 +69,16 @@ internal static class InfoCommand
     {
         PredictiveMode.Network => $"network mode (a causal network per plane predicts every sample's distribution around {Base(h)}), {h.Transform} colour transform",
         PredictiveMode.Plain => $"plain mode ({Base(h)} prediction, activity contexts), {h.Transform} colour transform",
+        PredictiveMode.Matches => "matches mode (PNG row filters, LZ77 copies and literals, range-coded)",
         _ => "stored mode (raw sample bits)",
     };
 
     private static string Base(PredictiveHeader h) =>
-        h.Signal.Dimensions.Length == 1 ? "2x[-1]-x[-2]" : h.Gradient ? "W+N-NW" : "MED";
+        h.Signal.Dimensions.Length == 1 ? "2x[-1]-x[-2]" + Cascade(h) : h.Gradient ? "W+N-NW" : "MED";
+
+    /// <summary>" + an adaptive LMS cascade (512 taps 2^-2, 16 taps 2^-3)" when the file has one (§10.7).</summary>
+    private static string Cascade(PredictiveHeader h) => h.Stages.Count == 0 ? ""
+        : $" + an adaptive LMS cascade ({string.Join(", ", h.Stages.Select(s => $"{s.Order} taps 2^-{s.StepShift}"))})";
 
     public static string Describe(string name, NeuralFileHeader h)
     {

@@ -21,11 +21,13 @@ public static class PredictiveCoding
     /// integer is sign·e, so the one sign model of a bucket learns the skew the mean's fraction gives.</param>
     private delegate void Coder(int plane, int index, int prediction, int context, int sign);
 
-    public static byte[] Encode(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null, bool gradient = false)
+    /// <param name="stages">1-D signals: the adaptive cascade every plane's residual passes through (§10.7); empty for none.</param>
+    public static byte[] Encode(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null, bool gradient = false,
+        IReadOnlyList<LmsStage>? stages = null)
     {
         var encoder = new RangeEncoder();
         var model = NewModel(nets);
-        Visit(planes, dimensions, start, nets, gradient, (plane, index, prediction, context, sign) =>
+        Visit(planes, dimensions, start, nets, gradient, stages, (plane, index, prediction, context, sign) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
             model.Encode(encoder, sign * (planes[plane][index] - prediction), context);
@@ -35,12 +37,12 @@ public static class PredictiveCoding
 
     /// <summary>The planes back; a sample beyond ±<see cref="SampleContext.MaxMagnitude"/> or a stream that runs out is damage.</summary>
     public static int[][] Decode(RangeDecoder decoder, int[] dimensions, long points, int[] start, IReadOnlyList<PredictorNet?> nets,
-        Observer? observe = null, bool gradient = false)
+        Observer? observe = null, bool gradient = false, IReadOnlyList<LmsStage>? stages = null)
     {
         var planes = new int[start.Length][];
         for (int c = 0; c < planes.Length; c++) planes[c] = new int[points];
         var model = NewModel(nets);
-        Visit(planes, dimensions, start, nets, gradient, (plane, index, prediction, context, sign) =>
+        Visit(planes, dimensions, start, nets, gradient, stages, (plane, index, prediction, context, sign) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
             long value = (long)prediction + sign * model.Decode(decoder, context);
@@ -86,9 +88,11 @@ public static class PredictiveCoding
         return Math.Min(Buckets - 1, 4 * n + quarter + 1);
     }
 
-    private static void Visit(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, bool gradient, Coder code)
+    private static void Visit(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, bool gradient,
+        IReadOnlyList<LmsStage>? stages, Coder code)
     {
         var context = new SampleContext(planes, dimensions, start, gradient);
+        var cascades = stages is { Count: > 0 } ? planes.Select(_ => new AdaptiveCascade(stages)).ToArray() : null;
         long points = planes[0].LongLength;
         Span<int> features = stackalloc int[context.FeatureCount(planes.Length - 1)];
         for (int i = 0; i < points; i++)
@@ -97,7 +101,18 @@ public static class PredictiveCoding
                 var (p0, activity) = context.Compute(c, i, features);
                 var net = nets[c];
                 var (prediction, bucket, sign) = net is null ? (p0, PlainBucket(activity), 1) : FromNet(net, p0, features);
-                code(c, i, prediction, c * Buckets + bucket, sign);
+                if (cascades is null)
+                {
+                    code(c, i, prediction, c * Buckets + bucket, sign);
+                }
+                else
+                {
+                    int corrected = Math.Clamp(prediction + cascades[c].Predict(), -SampleContext.MaxMagnitude, SampleContext.MaxMagnitude);
+                    // Without a network the cascade's own recent errors say more about the next one than the signal's gradients.
+                    if (net is null) bucket = PlainBucket(cascades[c].RecentActivity());
+                    code(c, i, corrected, c * Buckets + bucket, sign);
+                    cascades[c].Update(planes[c][i] - prediction, planes[c][i] - corrected);
+                }
                 context.Record(c, i, p0);
             }
     }

@@ -18,6 +18,9 @@ public enum PredictiveMode : byte
 
     /// <summary>Each plane's network gives the prediction and the scale bucket of every sample.</summary>
     Network = 2,
+
+    /// <summary>PNG's row filters, then LZ77 copies and literals, range-coded (§10.6): synthetic images with exact repeats.</summary>
+    Matches = 3,
 }
 
 /// <summary>Everything before the streams of a format-4 file.</summary>
@@ -27,6 +30,9 @@ public sealed record PredictiveHeader(
 {
     /// <summary>Images: p0 is W + N − NW instead of MED (§10.3).</summary>
     public bool Gradient { get; init; }
+
+    /// <summary>1-D signals: the adaptive cascade on every plane's residual (§10.7); empty for none.</summary>
+    public IReadOnlyList<LmsStage> Stages { get; init; } = [];
 
     public long FileBytes => NeuralFileFormat.PreambleBytes + (long)HeaderBytes + 4 + WeightBytes + SampleBytes + 4;
 
@@ -47,6 +53,11 @@ public sealed record PredictiveContents(PredictiveHeader Header, IReadOnlyList<P
 /// </summary>
 public static class PredictiveFile
 {
+    /// <summary>The predictor field's value for a 1-D signal with an adaptive cascade (§10.7).</summary>
+    private const int CascadePredictor = 2;
+
+    public const int MaxStages = 3;
+
     /// <summary>True when <paramref name="bytes"/> start like a format-4 file (the reader then checks the rest).</summary>
     public static bool Is(ReadOnlySpan<byte> bytes) =>
         bytes.Length >= 10 && bytes[..8].SequenceEqual(NeuralFileFormat.Magic)
@@ -66,10 +77,16 @@ public static class PredictiveFile
 
     /// <summary>The samples coded in <paramref name="mode"/>; <paramref name="nets"/> has one network per plane in the network mode.</summary>
     public static byte[] Write(SignalInfo signal, IReadOnlyDictionary<string, string> attributes, ushort[] samples,
-        PredictiveMode mode, ColourTransform transform, IReadOnlyList<PredictorNet>? nets = null, bool gradient = false)
+        PredictiveMode mode, ColourTransform transform, IReadOnlyList<PredictorNet>? nets = null, bool gradient = false,
+        IReadOnlyList<LmsStage>? stages = null)
     {
         Check(signal, attributes, mode, transform);
-        if (gradient && (signal.Dimensions.Length != 2 || mode == PredictiveMode.Stored))
+        stages ??= [];
+        if (stages.Count > 0 && (signal.Dimensions.Length != 1 || mode is not (PredictiveMode.Plain or PredictiveMode.Network)))
+            throw new ArgumentException("the adaptive cascade is for 1-D signals in the plain and network modes", nameof(stages));
+        if (stages.Count > MaxStages || stages.Any(s => s.Order is < 1 or > LmsStage.MaxOrder || s.StepShift is < 0 or > LmsStage.MaxStepShift))
+            throw new ArgumentException($"at most {MaxStages} stages of order 1-{LmsStage.MaxOrder} and step shift 0-{LmsStage.MaxStepShift}", nameof(stages));
+        if (gradient && (signal.Dimensions.Length != 2 || mode is PredictiveMode.Stored or PredictiveMode.Matches))
             throw new ArgumentException("the gradient predictor is for images in the plain and network modes", nameof(gradient));
         if (samples.LongLength != signal.SampleCount * signal.Channels) throw new ArgumentException("one sample per grid point and channel", nameof(samples));
         if ((mode == PredictiveMode.Network) != (nets is not null) || (nets is not null && nets.Count != signal.Channels))
@@ -78,11 +95,14 @@ public static class PredictiveFile
         foreach (var net in nets ?? [])
             foreach (var tensor in net.Tensors)
                 EncodeTensor(weights, tensor);
-        var planes = mode == PredictiveMode.Stored ? null : ColourTransforms.Forward(samples, signal.Channels, transform);
-        byte[] sampleStream = mode == PredictiveMode.Stored
-            ? StoredCoding.Encode(samples, signal.BitDepth)
-            : PredictiveCoding.Encode(planes!, signal.Dimensions, StartValues(transform, signal.Channels, signal.BitDepth),
-                nets is null ? new PredictorNet?[signal.Channels] : nets.ToArray(), gradient: gradient);
+        byte[] sampleStream = mode switch
+        {
+            PredictiveMode.Stored => StoredCoding.Encode(samples, signal.BitDepth),
+            PredictiveMode.Matches => MatchCoding.EncodeBest(samples, signal.Dimensions, signal.Channels, signal.BitDepth),
+            _ => PredictiveCoding.Encode(ColourTransforms.Forward(samples, signal.Channels, transform), signal.Dimensions,
+                StartValues(transform, signal.Channels, signal.BitDepth), nets is null ? new PredictorNet?[signal.Channels] : nets.ToArray(), gradient: gradient,
+                stages: stages),
+        };
         var weightStream = nets is null ? [] : weights.Finish();
 
         var header = new ArrayBufferWriter<byte>();
@@ -99,7 +119,17 @@ public static class PredictiveFile
         }
         U8(header, (int)mode);
         U8(header, (int)transform);
-        U8(header, gradient ? 1 : 0);
+        U8(header, gradient ? 1 : stages.Count > 0 ? CascadePredictor : 0);
+        if (stages.Count > 0)
+        {
+            U8(header, stages.Count);
+            foreach (var stage in stages)
+            {
+                U8(header, stage.Order & 0xFF);
+                U8(header, stage.Order >> 8);
+                U8(header, stage.StepShift);
+            }
+        }
         foreach (var net in nets ?? [])
         {
             U8(header, net.Shape.HiddenLayers);
@@ -167,10 +197,14 @@ public static class PredictiveFile
         {
             samples = StoredCoding.Decode(decoder, signal.SampleCount * signal.Channels, signal.BitDepth);
         }
+        else if (h.Mode == PredictiveMode.Matches)
+        {
+            samples = MatchCoding.DecodeSamples(decoder, signal.Dimensions, signal.Channels, signal.BitDepth);
+        }
         else
         {
             var planes = PredictiveCoding.Decode(decoder, signal.Dimensions, signal.SampleCount,
-                StartValues(h.Transform, signal.Channels, signal.BitDepth), file.Nets, gradient: h.Gradient);
+                StartValues(h.Transform, signal.Channels, signal.BitDepth), file.Nets, gradient: h.Gradient, stages: h.Stages);
             samples = ColourTransforms.Inverse(planes, h.Transform, signal.MaxValue);
         }
         if (!decoder.EndedExactly) throw new NeuralFileException("the file is damaged: the sample stream does not end where its length says");
@@ -231,13 +265,28 @@ public static class PredictiveFile
         }
         var signal = new SignalInfo(modality, dims, channels, bitDepth);
         SignalRules.Require(signal, attributes);
-        var mode = (PredictiveMode)r.BoundedU8(0, (int)PredictiveMode.Network, "the coding mode");
+        var mode = (PredictiveMode)r.BoundedU8(0, (int)PredictiveMode.Matches, "the coding mode");
         var transform = (ColourTransform)r.BoundedU8(0, (int)ColourTransform.Difference, "the colour transform");
-        if (!ColourTransforms.Allowed(transform, channels) || (mode == PredictiveMode.Stored && transform != ColourTransform.None))
+        if (!ColourTransforms.Allowed(transform, channels) || (mode is PredictiveMode.Stored or PredictiveMode.Matches && transform != ColourTransform.None))
             throw new NeuralFileException($"the file is damaged: colour transform {transform} does not fit {channels} channel(s) in mode {mode}");
-        bool gradient = r.BoundedU8(0, 1, "the predictor") == 1;
-        if (gradient && (rank != 2 || mode == PredictiveMode.Stored))
+        int predictor = r.BoundedU8(0, CascadePredictor, "the predictor");
+        bool gradient = predictor == 1;
+        if (gradient && (rank != 2 || mode is PredictiveMode.Stored or PredictiveMode.Matches))
             throw new NeuralFileException("the file is damaged: the gradient predictor outside an image's plain or network mode");
+        var stages = new List<LmsStage>();
+        if (predictor == CascadePredictor)
+        {
+            if (rank != 1 || mode is not (PredictiveMode.Plain or PredictiveMode.Network))
+                throw new NeuralFileException("the file is damaged: an adaptive cascade outside a 1-D signal's plain or network mode");
+            int stageCount = r.BoundedU8(1, MaxStages, "the cascade's stage count");
+            for (int i = 0; i < stageCount; i++)
+            {
+                int order = r.BoundedU8(0, 255, "a stage's order");
+                order |= r.BoundedU8(0, LmsStage.MaxOrder >> 8, "a stage's order") << 8;
+                if (order is < 1 or > LmsStage.MaxOrder) throw new NeuralFileException($"the file is damaged: a stage's order {order} is outside 1-{LmsStage.MaxOrder}");
+                stages.Add(new LmsStage(order, r.BoundedU8(0, LmsStage.MaxStepShift, "a stage's step shift")));
+            }
+        }
         var nets = new List<PredictorShape>();
         if (mode == PredictiveMode.Network)
         {
@@ -256,7 +305,7 @@ public static class PredictiveFile
         int sampleBytes = r.Bounded(0, int.MaxValue, "the sample stream length");
         if (!r.AtEnd) throw new NeuralFileException("the file is damaged: its header is longer than its fields");
         if (mode != PredictiveMode.Network && weightBytes != 0) throw new NeuralFileException("the file is damaged: weights in a file without networks");
-        return new PredictiveHeader(signal, attributes, mode, transform, nets, span.Length, weightBytes, sampleBytes) { Gradient = gradient };
+        return new PredictiveHeader(signal, attributes, mode, transform, nets, span.Length, weightBytes, sampleBytes) { Gradient = gradient, Stages = stages };
     }
 
     /// <summary>The writer refuses what the reader would refuse.</summary>
@@ -268,7 +317,7 @@ public static class PredictiveFile
         SignalAttributes.Require(attributes);
         if (SignalRules.Problem(signal, attributes) is string problem)
             throw new ArgumentException($"the {signal.Modality} signal and its attributes disagree: {problem}");
-        if (!ColourTransforms.Allowed(transform, signal.Channels) || (mode == PredictiveMode.Stored && transform != ColourTransform.None))
+        if (!ColourTransforms.Allowed(transform, signal.Channels) || (mode is PredictiveMode.Stored or PredictiveMode.Matches && transform != ColourTransform.None))
             throw new ArgumentException($"colour transform {transform} does not fit {signal.Channels} channel(s) in mode {mode}");
     }
 }

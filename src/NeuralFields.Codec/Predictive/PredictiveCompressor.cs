@@ -22,6 +22,19 @@ public static class PredictiveCompressor
     /// <summary>Samples per plane the weight step is chosen on.</summary>
     private const int EvaluationSamples = 20_000;
 
+    /// <summary>
+    /// The adaptive cascades tried on 1-D signals (order/step shift per stage), the best of a sweep on the two
+    /// SIREN clips (a long filter for the music's pitch, short fast ones for speech).
+    /// </summary>
+    private static readonly LmsStage[][] CascadeChoices =
+    [
+        [new(512, 2), new(16, 3)],
+        [new(512, 2), new(32, 3), new(16, 3)],
+        [new(256, 2), new(32, 3), new(16, 4)],
+        [new(64, 3), new(16, 4), new(16, 3)],
+        [new(32, 4), new(16, 4), new(16, 3)],
+    ];
+
     public static bool Supports(SignalInfo signal) =>
         signal.Dimensions.Length is 1 or 2 && signal.BitDepth <= NeuralFileFormat.MaxSampleBits && signal.Channels <= NeuralFileFormat.MaxChannels;
 
@@ -34,6 +47,9 @@ public static class PredictiveCompressor
         attributes ??= SignalAttributes.None;
         var clock = Stopwatch.StartNew();
         var candidates = new List<(string Mode, byte[] File)> { ("stored", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Stored, ColourTransform.None)) };
+        // The matches mode holds its bytes in one array; signals beyond a gigabyte of them are never synthetic enough to need it.
+        if (samples.LongLength * RowFilters.BytesPerSample(signal.BitDepth) <= 1L << 30)
+            candidates.Add(("matches (row filters, LZ77)", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Matches, ColourTransform.None)));
         var transform = ColourTransform.None;
         bool gradient = false;
         byte[]? plain = null;
@@ -46,17 +62,43 @@ public static class PredictiveCompressor
             }
         string predictor = gradient ? "gradient" : signal.Dimensions.Length == 2 ? "MED" : "2x[-1]-x[-2]";
         candidates.Add(($"plain ({transform}, {predictor})", plain!));
-        if (options.Network)
+        List<PredictorNet>? nets = null;
+        if (options.Network && (options.AlwaysTrain || Repayable(signal, options, PredictiveFile.ReadHeader(plain!).SampleBytes)))
         {
-            var nets = TrainNets(signal, samples, transform, options, gradient, cancel);
+            nets = TrainNets(signal, samples, transform, options, gradient, cancel);
             candidates.Add(($"network ({transform}, {predictor})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, gradient)));
         }
+        if (signal.Dimensions.Length == 1)
+            foreach (var stages in CascadeChoices)
+            {
+                cancel.ThrowIfCancellationRequested();
+                string cascade = string.Join(" + ", stages.Select(s => $"{s.Order}/2^-{s.StepShift}"));
+                candidates.Add(($"plain ({transform}, {predictor}, cascade {cascade})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Plain, transform, stages: stages)));
+                if (nets is not null)
+                    candidates.Add(($"network ({transform}, {predictor}, cascade {cascade})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, stages: stages)));
+            }
         var best = candidates.MinBy(c => c.File.Length).File;
         var decoded = PredictiveFile.Decode(best);
         if (!decoded.Samples.AsSpan().SequenceEqual(samples))
             throw new InvalidOperationException("the predictive file does not decode to its source; nothing was written");
         return new PredictiveResult(best, PredictiveFile.ReadHeader(best), decoded, clock.Elapsed.TotalSeconds,
             candidates.Select(c => (c.Mode, (long)c.File.Length)).ToList());
+    }
+
+    /// <summary>
+    /// Whether a network could repay its weights: it is assumed to save at most a quarter of the plain mode's sample
+    /// stream (about what it saves on photographs) and to cost at least a byte per parameter. Below that (tiny
+    /// images, flat ones) training would only cost time.
+    /// </summary>
+    public static bool Repayable(SignalInfo signal, PredictiveOptions options, long plainSampleBytes)
+    {
+        long parameters = 0;
+        for (int c = 0; c < signal.Channels; c++)
+        {
+            int inputs = SampleContext.FeatureCount(signal.Dimensions.Length == 1, c);
+            parameters += new PredictorShape(inputs, options.HiddenLayers, options.Width, new int[options.HiddenLayers + 1], 0, 0).Parameters;
+        }
+        return plainSampleBytes / 4 > parameters;
     }
 
     /// <summary>One trained, quantised network per plane of the samples after <paramref name="transform"/>.</summary>

@@ -24,6 +24,9 @@ public sealed record PredictiveOptions
     /// <summary>False skips the network: the file is the best of the plain and stored modes.</summary>
     public bool Network { get; init; } = true;
 
+    /// <summary>Train even when the plain stream is too small to repay a network's weights (tests of the network mode on tiny inputs).</summary>
+    public bool AlwaysTrain { get; init; }
+
     public long Seed { get; init; }
 
     public void Validate()
