@@ -14,6 +14,17 @@ internal static class ByteWriting
         w.Write(Encoding.ASCII.GetBytes(text));
     }
 
+    /// <summary>The attribute list of docs/format.md §2: a count, then each key and value as <see cref="Ascii"/>, keys in byte order.</summary>
+    public static void Attributes(ArrayBufferWriter<byte> w, IReadOnlyDictionary<string, string> attributes)
+    {
+        U8(w, attributes.Count);
+        foreach (var (key, value) in attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            Ascii(w, key);
+            Ascii(w, value);
+        }
+    }
+
     public static void U8(ArrayBufferWriter<byte> w, int v)
     {
         w.GetSpan(1)[0] = checked((byte)v);

@@ -97,15 +97,7 @@ public static class NeuralFileWriter
         if (json.Length > NeuralFileFormat.MaxConfigBytes) throw new NeuralFieldsException("the model config is too long for a neural file");
         U32(w, (uint)json.Length);
         w.Write(json);
-        if (format >= 2)
-        {
-            U8(w, attributes.Count);
-            foreach (var (key, value) in attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
-            {
-                Ascii(w, key);
-                Ascii(w, value);
-            }
-        }
+        if (format >= 2) Attributes(w, attributes);
         U16(w, tensors.Count);
         foreach (var t in tensors)                                 // names and shapes follow from the config: not stored
         {

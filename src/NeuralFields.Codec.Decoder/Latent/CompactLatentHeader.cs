@@ -55,12 +55,7 @@ public static class CompactLatentHeader
         U16(w, signal.Dimensions[1] - 1);
         U8(w, signal.Channels);
         U8(w, signal.BitDepth);
-        U8(w, attributes.Count);
-        foreach (var (key, value) in attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
-        {
-            Ascii(w, key);
-            Ascii(w, value);
-        }
+        Attributes(w, attributes);
         foreach (int f in fields) U8(w, f);
         for (int i = 0; i < tensors.Count; i++)
         {

@@ -111,12 +111,7 @@ public static class PredictiveFile
         foreach (int d in signal.Dimensions) U32(header, (uint)d);
         U8(header, signal.Channels);
         U8(header, signal.BitDepth);
-        U8(header, attributes.Count);
-        foreach (var (key, value) in attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
-        {
-            Ascii(header, key);
-            Ascii(header, value);
-        }
+        Attributes(header, attributes);
         U8(header, (int)mode);
         U8(header, (int)transform);
         U8(header, gradient ? 1 : stages.Count > 0 ? CascadePredictor : 0);
@@ -255,14 +250,7 @@ public static class PredictiveFile
         if (points * channels > 4 * limits.MaxGridPoints)
             throw new NeuralFileException($"the file declares {points:N0} points of {channels} channels, over the limit of {4 * limits.MaxGridPoints:N0} samples");
         int bitDepth = r.BoundedU8(1, NeuralFileFormat.MaxSampleBits, "the bit depth");
-        int count = r.BoundedU8(0, NeuralFileFormat.MaxAttributes, "the attribute count");
-        var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < count; i++)
-        {
-            string key = r.Ascii(r.BoundedU8(1, NeuralFileFormat.MaxAttributeKeyLength, "an attribute key length"), NeuralFileReader.IsModalityChar, "an attribute key");
-            string value = r.Ascii(r.BoundedU8(1, byte.MaxValue, "an attribute value length"), SignalAttributes.IsValueChar, $"attribute {key}");
-            if (!attributes.TryAdd(key, value)) throw new NeuralFileException($"the file is damaged: attribute {key} appears twice");
-        }
+        var attributes = NeuralFileReader.ReadAttributes(ref r);
         var signal = new SignalInfo(modality, dims, channels, bitDepth);
         SignalRules.Require(signal, attributes);
         var mode = (PredictiveMode)r.BoundedU8(0, (int)PredictiveMode.Matches, "the coding mode");
