@@ -58,24 +58,19 @@ internal static class CompressCommand
         command.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() =>
         {
             var source = parse.GetValue(input)!;
+            LoadOptions Load() => new(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid)) { MemoryBudget = CommonOptions.MemoryBudget(parse.GetValue(memory)) };
             // Without --preset or --config each file gets its modality's default model (images and audio differ).
             bool modelChosen = parse.GetValue(preset) is not null || parse.GetValue(config) is not null;
             var (fieldConfig, _) = CommonOptions.ResolveConfig(parse.GetValue(preset) ?? (modelChosen ? null : ModalityRegistry.All[0].DefaultPreset), parse.GetValue(config));
             var rate = new LatentRateChoice(parse.GetValue(lambda), parse.GetValue(quality), parse.GetValue(bpp), parse.GetValue(time));
-            if (fieldConfig.Encoding is Schema.Components.LatentGridConfig && !Directory.Exists(source))
+            bool latentConfig = fieldConfig.Encoding is Schema.Components.LatentGridConfig && !Directory.Exists(source);
+            // Lossy images default to the latent-grid codec; lossless ones keep the coordinate network (COIN) and its residual.
+            bool lossyImage = !latentConfig && !modelChosen && !parse.GetValue(lossless) && !Directory.Exists(source) && ModalityRegistry.ForSource(source).Name == "image";
+            if (latentConfig || lossyImage)
             {
-                var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid)) { MemoryBudget = CommonOptions.MemoryBudget(parse.GetValue(memory)) };
-                LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), fieldConfig, rate,
-                    parse.GetValue(steps), parse.GetValue(seed), load1, cancel);
-                return 0;
-            }
-            bool lossyImage = !modelChosen && !parse.GetValue(lossless) && !Directory.Exists(source) && ModalityRegistry.ForSource(source).Name == "image";
-            if (lossyImage)
-            {
-                // Lossy images default to the latent-grid codec; lossless ones keep the coordinate network (COIN) and its residual.
-                var load1 = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid)) { MemoryBudget = CommonOptions.MemoryBudget(parse.GetValue(memory)) };
-                LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), null, rate,
-                    parse.GetValue(steps), parse.GetValue(seed), load1, cancel);
+                // A lossy image without a chosen model gets the latent preset its size calls for (null).
+                LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), latentConfig ? fieldConfig : null, rate,
+                    parse.GetValue(steps), parse.GetValue(seed), Load(), cancel);
                 return 0;
             }
             rate.RequireNone();
@@ -94,7 +89,7 @@ internal static class CompressCommand
                 Seed = parse.GetValue(seed),
             };
             options.Validate();                                   // unsupported components are refused before any work
-            var load = new LoadOptions(parse.GetValue(alpha), parse.GetValue(maxPixels), parse.GetValue(grid)) { MemoryBudget = CommonOptions.MemoryBudget(parse.GetValue(memory)) };
+            var load = Load();
             var shardText = parse.GetValue(shard);
             if (Directory.Exists(source))
             {

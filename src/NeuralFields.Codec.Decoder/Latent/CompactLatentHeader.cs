@@ -36,8 +36,9 @@ public static class CompactLatentHeader
         var fields = new[] { grid.Levels, System.Numerics.BitOperations.Log2((uint)grid.Gain), arm.Context, arm.Width, arm.HiddenLayers, mlp.HiddenLayers, mlp.Width, head.Value };
         // The fields must describe the very model the file decodes with (training-only settings aside).
         var rebuilt = Model(signal, fields);
-        var written = config with { Encoding = grid.For(signal.Dimensions) with { LearningRate = null } };
-        if (ModelConfigText.Write(rebuilt) != ModelConfigText.Write(written) || !grid.Resolution.SequenceEqual(grid.For(signal.Dimensions).Resolution)) return null;
+        // The rebuilt grids are at the image's size, so a grid of any other resolution differs here too.
+        var written = config with { Encoding = grid with { LearningRate = null } };
+        if (ModelConfigText.Write(rebuilt) != ModelConfigText.Write(written)) return null;
 
         var fractions = new int[tensors.Count];
         for (int i = 0; i < tensors.Count; i++)
@@ -107,7 +108,6 @@ public static class CompactLatentHeader
         int weightBytes = r.Bounded(0, int.MaxValue, "the weight stream length");
         int latentBytes = r.Bounded(0, int.MaxValue, "the latent stream length");
         if (!r.AtEnd) throw new NeuralFileException("the file is damaged: its header is longer than its fields");
-        LatentPayload.CheckSteps((LatentGridConfig)config.Encoding.ForSignal(signal.Dimensions), tensors);
         return new NeuralFileHeader(NeuralFileFormat.CompactLatentFormatVersion, decoder, signal, config, json, tensors, null, span.Length, weightBytes, latentBytes)
             { Attributes = attributes };
     }

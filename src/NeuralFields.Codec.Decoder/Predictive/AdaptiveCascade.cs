@@ -32,9 +32,10 @@ public sealed class AdaptiveCascade
         return (int)Math.Clamp(sum, -SampleContext.MaxMagnitude, SampleContext.MaxMagnitude);
     }
 
-    /// <summary>Adapts every stage to the sample's residual against the plane's own prediction (before the correction).</summary>
-    /// <summary>|coded value| of the last <see cref="Recent"/> samples (0 before the first), newest at _count − 1.</summary>
+    /// <summary>Coded values whose magnitudes make the plain mode's activity under a cascade.</summary>
     public const int Recent = 16;
+
+    /// <summary>|coded value| of the last <see cref="Recent"/> samples (0 before the first), a ring written at _count mod Recent.</summary>
     private readonly int[] _recent = new int[Recent];
     private int _count;
 
@@ -46,6 +47,7 @@ public sealed class AdaptiveCascade
         return (int)(sum / 2);
     }
 
+    /// <summary>Adapts every stage to the sample's residual against the plane's own prediction (before the correction).</summary>
     /// <param name="residual">The sample minus the plane's own prediction (the first stage's input).</param>
     /// <param name="coded">The sample minus the corrected prediction (what was coded).</param>
     public void Update(int residual, int coded)

@@ -120,8 +120,7 @@ public static class PredictiveFile
             U8(header, stages.Count);
             foreach (var stage in stages)
             {
-                U8(header, stage.Order & 0xFF);
-                U8(header, stage.Order >> 8);
+                U16(header, stage.Order);
                 U8(header, stage.StepShift);
             }
         }
@@ -269,8 +268,7 @@ public static class PredictiveFile
             int stageCount = r.BoundedU8(1, MaxStages, "the cascade's stage count");
             for (int i = 0; i < stageCount; i++)
             {
-                int order = r.BoundedU8(0, 255, "a stage's order");
-                order |= r.BoundedU8(0, LmsStage.MaxOrder >> 8, "a stage's order") << 8;
+                int order = r.U16();
                 if (order is < 1 or > LmsStage.MaxOrder) throw new NeuralFileException($"the file is damaged: a stage's order {order} is outside 1-{LmsStage.MaxOrder}");
                 stages.Add(new LmsStage(order, r.BoundedU8(0, LmsStage.MaxStepShift, "a stage's step shift")));
             }

@@ -20,7 +20,6 @@ public static class LatentMemory
     {
         var grid = ((LatentGridConfig)config.Encoding).For(signal.Dimensions);
         config = config with { Encoding = grid };
-        var layout = FieldLayout.Of(config, signal);
         long latents = Enumerable.Range(0, grid.Levels).Sum(l => grid.LevelShape(l).Aggregate(1L, (a, d) => a * d));
         var arm = grid.Arm;
         long armFloats = 2L * (1 + 2L * arm.Width * arm.HiddenLayers + ArmConfig.Outputs) + RoundingAndRateFloats;
