@@ -1,5 +1,7 @@
+using NeuralFields.Core.Encodings;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Core.Training;
+using NeuralFields.Schema.Components;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,6 +44,36 @@ public class TorchRuntimeTests
         ((z2 * 30.0).sin() * w).sum().backward();
         Assert.True(allclose(z1.grad!, z2.grad!, rtol: 1e-5, atol: 1e-5));
         Assert.True(allclose(Layers.SineFunction.Apply(z1.detach(), 30.0), (z1.detach() * 30).sin()));
+    }
+
+    [Fact]
+    public void Without_gradients_the_custom_nodes_give_their_autograd_forward_bit_for_bit()
+    {
+        // Prediction skips the autograd node (whose context would keep its input alive until a GC); the values must not change.
+        Torch.Seed(3);
+        using var z = (randn(300, 9) * 0.2).requires_grad_();
+        Tensor[] Values()
+        {
+            var grid = new HashGridEncoding(new HashGridConfig { NLevels = 3, BaseResolution = 3, PerLevelScale = 2, Log2HashmapSize = 6, InitScale = 0.5 }, 2);
+            using var coordinates = rand(300, 2) * 2 - 1;
+            return
+            [
+                Layers.SineFunction.Apply(z, 30.0),
+                Layers.SpderFunction.Apply(z, 30.0, SpderDamping.Sqrt),
+                Layers.SpderFunction.Apply(z, 30.0, SpderDamping.Arctan),
+                grid.forward(coordinates),
+            ];
+        }
+        Torch.Seed(4);
+        var tracked = Values();
+        Torch.Seed(4);
+        Tensor[] direct;
+        using (no_grad()) direct = Values();
+        for (int i = 0; i < tracked.Length; i++)
+        {
+            Assert.True(tracked[i].requires_grad && !direct[i].requires_grad);
+            Assert.True(tracked[i].detach().eq(direct[i]).all().item<bool>(), $"value {i} differs without gradients");
+        }
     }
 
     [Fact]

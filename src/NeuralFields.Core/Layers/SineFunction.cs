@@ -11,7 +11,12 @@ public sealed class SineFunction : autograd.SingleTensorFunction<SineFunction>
 
     public override string Name => "NeuralFieldsSine";
 
-    public static Tensor Apply(Tensor z, double omega) => apply(z, omega);
+    /// <summary>
+    /// Without gradients (prediction, rendering) the product is computed directly: an autograd node would keep z alive in
+    /// its context until the garbage collector found it, about 3 MB per 4,096 samples and layer while a clip renders.
+    /// </summary>
+    public static Tensor Apply(Tensor z, double omega) =>
+        is_grad_enabled() && z.requires_grad ? apply(z, omega) : (z * omega).sin_();
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {

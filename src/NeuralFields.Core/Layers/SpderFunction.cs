@@ -15,7 +15,17 @@ public sealed class SpderFunction : autograd.SingleTensorFunction<SpderFunction>
 
     public override string Name => "NeuralFieldsSpder";
 
-    public static Tensor Apply(Tensor z, double omega, SpderDamping damping) => apply(z, omega, damping);
+    /// <summary>Without gradients the value is computed directly, with no autograd context keeping z alive (as <see cref="SineFunction"/>).</summary>
+    public static Tensor Apply(Tensor z, double omega, SpderDamping damping) =>
+        is_grad_enabled() && z.requires_grad ? apply(z, omega, damping) : Value(z, omega, damping);
+
+    private static Tensor Value(Tensor z, double omega, SpderDamping damping)
+    {
+        using var scope = NewDisposeScope();
+        var u = z * omega;
+        var damped = damping == SpderDamping.Sqrt ? u.abs().clamp_min_(Epsilon).sqrt_() : u.arctan();
+        return u.sin_().mul_(damped).MoveToOuterDisposeScope();
+    }
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
@@ -25,10 +35,7 @@ public sealed class SpderFunction : autograd.SingleTensorFunction<SpderFunction>
         ctx.save_for_backward([z]);
         ctx.save_data("omega", omega);
         ctx.save_data("damping", damping);
-        using var scope = NewDisposeScope();
-        var u = z * omega;
-        var damped = damping == SpderDamping.Sqrt ? u.abs().clamp_min_(Epsilon).sqrt_() : u.arctan();
-        return u.sin_().mul_(damped).MoveToOuterDisposeScope();
+        return Value(z, omega, damping);
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)

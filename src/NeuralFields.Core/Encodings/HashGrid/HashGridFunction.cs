@@ -11,17 +11,26 @@ public sealed class HashGridFunction : autograd.SingleTensorFunction<HashGridFun
 {
     public override string Name => "NeuralFieldsHashGrid";
 
-    public static Tensor Apply(HashGridLayout layout, Tensor coordinates, Tensor table) => apply(layout, coordinates, table);
+    /// <summary>Without gradients the kernel runs directly, with no autograd context keeping the coordinates alive (as <see cref="Layers.SineFunction"/>).</summary>
+    public static Tensor Apply(HashGridLayout layout, Tensor coordinates, Tensor table)
+    {
+        if (is_grad_enabled() && table.requires_grad) return apply(layout, coordinates, table);
+        using var coords = coordinates.detach().contiguous();
+        return Encode(layout, coords, table);
+    }
 
     public override unsafe Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var layout = (HashGridLayout)vars[0];
         var coords = ((Tensor)vars[1]).detach().contiguous();
-        var table = (Tensor)vars[2];
         ctx.save_for_backward([coords]);
         ctx.save_data("layout", layout);
-        long n = coords.shape[0];
-        var output = empty(n, layout.OutputDims);
+        return Encode(layout, coords, (Tensor)vars[2]);
+    }
+
+    private static Tensor Encode(HashGridLayout layout, Tensor coords, Tensor table)
+    {
+        var output = empty(coords.shape[0], layout.OutputDims);
         using var tableData = table.detach().contiguous();
         Kernels(layout, coords, tableData, output, forward: true);
         return output;
@@ -29,11 +38,13 @@ public sealed class HashGridFunction : autograd.SingleTensorFunction<HashGridFun
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
-        var coords = ctx.get_saved_variables()[0];
+        // Backward runs on autograd's thread, outside every dispose scope: the handles it gets are released here (as SineFunction does).
+        using var coords = ctx.get_saved_variables()[0];
         var layout = (HashGridLayout)ctx.get_data("layout");
         using var gradOutput = grad_output.contiguous();
         var gradTable = empty(layout.TotalEntries, layout.Features);   // every entry is written by the kernel
         Kernels(layout, coords, gradOutput, gradTable, forward: false);
+        grad_output.Dispose();
         return [null!, null!, gradTable];
     }
 
