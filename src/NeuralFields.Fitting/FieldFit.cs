@@ -46,10 +46,15 @@ public static class FieldFit
     public static FitResult Run(FitSource source, FieldConfig config, FitOptions options, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         var plan = Plan(source, config, options);
-        var training = FieldTraining.Run(plan.Config, source.Info, source.TrainingSamples(options.Resume?.Seed ?? options.Seed), options, observer, cancel);
+        // A source whose reconstruction measures every training sample gives the curve its last point in that one pass.
+        var training = FieldTraining.Run(plan.Config, source.Info, source.TrainingSamples(options.Resume?.Seed ?? options.Seed), options,
+            source.ReconstructionMeasuresTrainingSamples, observer, cancel);
         try
         {
-            return new FitResult(source, training, source.Reconstruct(training.Model, options), options);
+            var reconstruction = source.Reconstruct(training.Model, options);
+            if (source.ReconstructionMeasuresTrainingSamples)
+                training.Trainer.RecordFinalPsnr(reconstruction.FieldPsnr ?? throw new InvalidOperationException($"{source.GetType().Name} gave no field PSNR"));
+            return new FitResult(source, training, reconstruction, options);
         }
         catch
         {

@@ -38,11 +38,16 @@ public sealed class FieldTraining : IDisposable
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
     public static FieldTraining Run(FieldConfig config, SignalInfo signal, ITrainingSamples samples, FitOptions options,
-        ITrainingObserver? observer = null, CancellationToken cancel = default)
+        ITrainingObserver? observer = null, CancellationToken cancel = default) =>
+        Run(config, signal, samples, options, lastMeasuredByCaller: false, observer, cancel);
+
+    /// <summary>As above; with <paramref name="lastMeasuredByCaller"/> the last weights are not measured on every sample here: the caller does it and records it (<see cref="Trainer.RecordFinalPsnr"/>).</summary>
+    internal static FieldTraining Run(FieldConfig config, SignalInfo signal, ITrainingSamples samples, FitOptions options,
+        bool lastMeasuredByCaller, ITrainingObserver? observer, CancellationToken cancel)
     {
         try
         {
-            return Train(config, signal, samples, options, observer, cancel);
+            return Train(config, signal, samples, options, lastMeasuredByCaller, observer, cancel);
         }
         catch
         {
@@ -52,7 +57,7 @@ public sealed class FieldTraining : IDisposable
     }
 
     private static FieldTraining Train(FieldConfig config, SignalInfo signal, ITrainingSamples samples, FitOptions options,
-        ITrainingObserver? observer, CancellationToken cancel)
+        bool lastMeasuredByCaller, ITrainingObserver? observer, CancellationToken cancel)
     {
         Torch.EnsureLoaded();
         var resumed = options.Resume;
@@ -74,6 +79,7 @@ public sealed class FieldTraining : IDisposable
                 TargetPsnr = options.TargetPsnr,
                 UntilLossless = options.Lossless,
                 TimeBudget = options.TimeBudget,
+                LastMeasuredByCaller = lastMeasuredByCaller,
             };
             var outcome = trainer.Run(run, observer, cancel);
             cancel.ThrowIfCancellationRequested();

@@ -35,6 +35,12 @@ public abstract class FitSource
     /// <summary>Bytes <see cref="TrainingSamples"/> will hold, known before they are made (for the memory plan).</summary>
     public abstract long SampleBytes { get; }
 
+    /// <summary>
+    /// Whether <see cref="Reconstruct"/> evaluates the field on every training sample (grids: images, clips, volumes) and
+    /// so gives <see cref="Reconstruction.FieldPsnr"/>; the trainer then leaves that last full measurement to it.
+    /// </summary>
+    public virtual bool ReconstructionMeasuresTrainingSamples => false;
+
     /// <summary>The coordinate/value pairs to train on (values in [0, 1]); <paramref name="seed"/> draws random points where there are any.</summary>
     public abstract ITrainingSamples TrainingSamples(long seed);
 

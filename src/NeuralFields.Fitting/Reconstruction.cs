@@ -9,6 +9,12 @@ public abstract class Reconstruction
     /// <summary>PSNR (data range 1) of the reconstruction against the source, where one is defined (not for shapes).</summary>
     public abstract double? Psnr { get; }
 
+    /// <summary>
+    /// PSNR of the field's own values (before rounding or clamping) against the training targets on every sample: what the
+    /// training curve measures. Null where the reconstruction does not evaluate the training samples (shapes).
+    /// </summary>
+    public virtual double? FieldPsnr => null;
+
     /// <summary>Whether every integer sample came back exactly (signals of integer samples), else null.</summary>
     public virtual Exactness? Exactness => null;
 

@@ -93,6 +93,26 @@ public sealed class FieldFitTests : IDisposable
         Assert.Equal(((ImageReconstruction)straight.Reconstruction).Image.Samples, ((ImageReconstruction)resumed.Reconstruction).Image.Samples);
     }
 
+    [Theory]
+    [InlineData(0)]     // full batch: the curve's last point was the loss before the last update
+    [InlineData(64)]    // mini-batches: the trainer leaves the last full measurement to the reconstruction
+    public void The_curve_ends_at_the_reconstructions_own_measurement_of_the_last_weights(int batch)
+    {
+        var source = Source(Signals.Image(12, 12));
+        var config = Signals.HashGrid() with { Training = Signals.HashGrid(steps: 25).Training with { BatchSize = batch, EvalEvery = 10 } };
+        using var result = FieldFit.Run(source, config, new FitOptions { Seed = 2 });
+
+        var last = result.Curve[^1];
+        Assert.Equal(25, last.Step);
+        Assert.False(last.Subset);
+        Assert.Equal(((ImageReconstruction)result.Reconstruction).PsnrFloat, last.Psnr);
+        // The same number the trainer's own full evaluation gives, within the two forward passes' rounding.
+        using var samples = source.TrainingSamples(0);
+        using var trainer = new Trainer(result.Model, samples, 0);
+        Assert.Equal(trainer.Evaluate(), last.Psnr, 3);
+        Assert.Equal(batch == 0 ? 25 : 3, result.Curve.Count);
+    }
+
     [Fact]
     public void Options_a_signal_cannot_take_are_refused_before_training()
     {

@@ -149,7 +149,7 @@ public sealed class Trainer : IDisposable
                 if (schedule.FullBatch && lossIsMse)
                     (psnr, psnrMeasuredAt) = (Metrics.Psnr.FromMse(loss), done);   // the loss of this step's weights before the update: free and exact
                 else if (evaluate && !schedule.FullBatch)
-                    (psnr, psnrMeasuredAt, subset) = MiniBatchPsnr(run, done, last: run.Exhausted(done, Now()));
+                    (psnr, psnrMeasuredAt, subset) = MiniBatchPsnr(run, done, last: run.Exhausted(done, Now()) && !run.LastMeasuredByCaller);
                 bool bitsChecked = bitsFromOutputs;
                 if (bits is not null && !schedule.FullBatch && evaluate)
                 {
@@ -169,7 +169,7 @@ public sealed class Trainer : IDisposable
             if (!reached && !cancel.IsCancellationRequested)
             {
                 // The run's last weights are measured once more where the loop could not know it was the last step.
-                if (psnrMeasuredAt != CompletedSteps && !(schedule.FullBatch && lossIsMse) && CompletedSteps > 0)
+                if (psnrMeasuredAt != CompletedSteps && !(schedule.FullBatch && lossIsMse) && CompletedSteps > 0 && !run.LastMeasuredByCaller)
                 {
                     psnr = Evaluate();
                     if (_curve.Count > 0 && _curve[^1].Step == CompletedSteps) _curve[^1] = new CurvePoint(CompletedSteps, psnr, _curve[^1].Seconds);
@@ -188,6 +188,17 @@ public sealed class Trainer : IDisposable
             _secondsBefore = Now();
         }
         return new TrainingOutcome(CompletedSteps, psnr, _secondsBefore - secondsAtStart, samples, reached);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="psnr"/>, measured by the caller on every sample of the last weights, the curve's last point
+    /// (a run with <see cref="TrainingRun.LastMeasuredByCaller"/> left an estimate there, or none at the last step).
+    /// </summary>
+    public void RecordFinalPsnr(double psnr)
+    {
+        if (CompletedSteps == 0) return;
+        if (_curve.Count > 0 && _curve[^1].Step == CompletedSteps) _curve[^1] = new CurvePoint(CompletedSteps, psnr, _curve[^1].Seconds);
+        else _curve.Add(new CurvePoint(CompletedSteps, psnr, Seconds));
     }
 
     /// <summary>Full-signal PSNR of the current weights (values in [0,1]), chunk by chunk.</summary>

@@ -19,6 +19,13 @@ public sealed record TrainingRun(int TotalSteps)
     /// <summary>Seconds of training in all; the schedule then follows whichever of steps and time runs out first.</summary>
     public double? TimeBudget { get; init; }
 
+    /// <summary>
+    /// The caller measures the last weights on every sample itself (a fit's reconstruction does, in the same pass that
+    /// renders it): the trainer then skips its own last full evaluation, and its last curve point holds the subset
+    /// estimate until <see cref="Trainer.RecordFinalPsnr"/>.
+    /// </summary>
+    public bool LastMeasuredByCaller { get; init; }
+
     internal int StopAt => Math.Min(TotalSteps, PauseAt ?? TotalSteps);
 
     /// <summary>The share of the time budget used after <paramref name="seconds"/>; null without a budget.</summary>

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using NeuralFields.Backends;
+using NeuralFields.Core.Metrics;
 using NeuralFields.Core.Models;
+using NeuralFields.Fitting.Rendering;
 using NeuralFields.Fitting.Output;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Audio;
 using static NeuralFields.Fitting.Output.MetricsJson;
 using NeuralFields.Core.Training.Samples;
-using static TorchSharp.torch;
 
 namespace NeuralFields.Fitting.Sources;
 
@@ -37,15 +39,24 @@ public sealed class AudioSource(AudioSignal clip, string origin) : FitSource
 
     public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromValues(Info.Dimensions, clip.Format.Channels, clip.Values());
 
+    public override bool ReconstructionMeasuresTrainingSamples => true;
+
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)
     {
-        using var scope = NewDisposeScope();
-        var coordinates = tensor(SampleGrid.Coordinates(Info.Dimensions)).reshape(-1, 1);
-        var values = model.Predict(coordinates).contiguous().data<float>().ToArray();
+        // Rendered a chunk at a time into the one float copy the clip is made from.
+        var targets = clip.Values();
+        var values = new float[targets.Length];
+        var field = new SquaredErrors();
+        FieldRendering.Stream(model, Info.Dimensions, AcceleratorChoice.Torch, null, (first, chunk) =>
+        {
+            long at = first * clip.Format.Channels;
+            chunk.CopyTo(values, at);
+            field.Add(chunk, targets.AsSpan(checked((int)at), chunk.Length));
+        });
         var decoded = AudioSignal.FromValues(values, clip.Format);
         var exactness = clip.Codes is null ? null : Exactness.Of<uint>(clip.Codes, decoded.Codes!, Math.Min(clip.Format.BitsPerSample, 32));
         return new AudioReconstruction(clip, decoded, Snr(clip.Amplitudes(), decoded.Amplitudes()),
-            Core.Metrics.Psnr.Compute(decoded.Values(), clip.Values()), exactness);
+            Core.Metrics.Psnr.Compute(decoded.Values(), targets), field.Psnr, exactness);
     }
 
     /// <summary>Signal-to-noise ratio in dB of amplitudes: 10·log10(Σa² / Σ(a − â)²).</summary>
@@ -63,13 +74,15 @@ public sealed class AudioSource(AudioSignal clip, string origin) : FitSource
 }
 
 /// <summary>The fitted clip in the source's format, with SNR (amplitudes) and PSNR (values in [0,1]).</summary>
-public sealed class AudioReconstruction(AudioSignal source, AudioSignal clip, double snr, double psnr, Exactness? exactness) : Reconstruction
+public sealed class AudioReconstruction(AudioSignal source, AudioSignal clip, double snr, double psnr, double fieldPsnr, Exactness? exactness) : Reconstruction
 {
     public AudioSignal Clip => clip;
 
     public double Snr => snr;
 
     public override double? Psnr => psnr;
+
+    public override double? FieldPsnr => fieldPsnr;
 
     public override Exactness? Exactness => exactness;
 

@@ -40,6 +40,8 @@ public sealed class ImageSource(ImageSignal image, string origin) : FitSource
 
     public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromIntegers(Info.Dimensions, image.Channels, image.BitDepth, image.Samples);
 
+    public override bool ReconstructionMeasuresTrainingSamples => true;
+
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)
     {
         // Rendered a chunk at a time straight into the integer samples; the float values meet the source only there.
@@ -75,6 +77,8 @@ public sealed class ImageReconstruction(ImageSignal image, double psnr, double s
 
     /// <summary>PSNR of the field's values before they are rounded to the bit depth.</summary>
     public double PsnrFloat => psnrFloat;
+
+    public override double? FieldPsnr => psnrFloat;
 
     public override Exactness Exactness => exactness;
 

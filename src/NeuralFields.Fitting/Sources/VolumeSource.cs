@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using NeuralFields.Backends;
+using NeuralFields.Core.Metrics;
 using NeuralFields.Core.Models;
+using NeuralFields.Fitting.Rendering;
 using NeuralFields.Fitting.Output;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Image;
 using NeuralFields.Signals.Volume;
 using static NeuralFields.Fitting.Output.MetricsJson;
 using NeuralFields.Core.Training.Samples;
-using static TorchSharp.torch;
 
 namespace NeuralFields.Fitting.Sources;
 
@@ -30,23 +32,39 @@ public sealed class VolumeSource(VolumeSignal volume, string origin) : FitSource
 
     public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromValues(Info.Dimensions, volume.Header.Channels, volume.Values);
 
+    public override bool ReconstructionMeasuresTrainingSamples => true;
+
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)
     {
-        using var scope = NewDisposeScope();
-        var coordinates = tensor(SampleGrid.Coordinates(Info.Dimensions)).reshape(-1, 3);
-        var values = model.Predict(coordinates).contiguous().data<float>().ToArray();
-        double psnr = Core.Metrics.Psnr.Compute(values.Select(v => Math.Clamp(v, 0f, 1f)).ToArray(), volume.Values);
-        return new VolumeReconstruction(volume, values, psnr);
+        // Rendered a chunk at a time into the one float copy the output needs (no grid of coordinates, no second copy).
+        var values = new float[volume.Values.Length];
+        var clamped = new SquaredErrors();
+        var field = new SquaredErrors();
+        FieldRendering.Stream(model, Info.Dimensions, AcceleratorChoice.Torch, null, (first, chunk) =>
+        {
+            long at = first * volume.Header.Channels;
+            chunk.CopyTo(values, at);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                float target = volume.Values[at + i];
+                field.Add(chunk[i], target);
+                clamped.Add(Math.Clamp(chunk[i], 0f, 1f), target);
+            }
+        });
+        return new VolumeReconstruction(volume, values, clamped.Psnr, field.Psnr);
     }
 }
 
 /// <summary>The fitted volume in the source's sample type, and its middle slice beside the source's.</summary>
-public sealed class VolumeReconstruction(VolumeSignal source, float[] values, double psnr) : Reconstruction
+public sealed class VolumeReconstruction(VolumeSignal source, float[] values, double psnr, double fieldPsnr) : Reconstruction
 {
     /// <summary>Values in [0,1] (unclamped), [depth, height, width, channels].</summary>
     public float[] Values => values;
 
+    /// <summary>Of the values clamped to [0,1], as the written volume holds them.</summary>
     public override double? Psnr => psnr;
+
+    public override double? FieldPsnr => fieldPsnr;
 
     public override string Summary => string.Create(CultureInfo.InvariantCulture, $"PSNR {psnr:F2} dB");
 
