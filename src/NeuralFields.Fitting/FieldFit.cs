@@ -27,7 +27,7 @@ public static class FieldFit
     {
         var model = options.Resume?.Model.Config ?? config;
         source.Check(model, options);
-        return FitPlan.For(model, source.Info, source.TrainingSampleCount, source.SampleBytes, options.MemoryBudget ?? MemoryBudget.Default());
+        return FitPlan.For(model, source.Info, source.TrainingSampleCount, source.SampleBytes + source.ReconstructionBytes, options.MemoryBudget ?? MemoryBudget.Default());
     }
 
     /// <summary>

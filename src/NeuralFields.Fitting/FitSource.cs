@@ -35,6 +35,9 @@ public abstract class FitSource
     /// <summary>Bytes <see cref="TrainingSamples"/> will hold, known before they are made (for the memory plan).</summary>
     public abstract long SampleBytes { get; }
 
+    /// <summary>Bytes <see cref="Reconstruct"/> holds beside them (its output and what it measures with), for the memory plan.</summary>
+    public virtual long ReconstructionBytes => 0;
+
     /// <summary>
     /// Whether <see cref="Reconstruct"/> evaluates the field on every training sample (grids: images, clips, volumes) and
     /// so gives <see cref="Reconstruction.FieldPsnr"/>; the trainer then leaves that last full measurement to it.

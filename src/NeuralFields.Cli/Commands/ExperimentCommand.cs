@@ -29,7 +29,7 @@ internal static class ExperimentCommand
     private static Command Subcommand(string name, string description, Option<string> settings, Func<string, RestorationTask> makeTask)
     {
         var images = new Option<DirectoryInfo>("--images", "-i") { Description = "Folder of full-size images (its PNG, JPEG, BMP, TIFF, TGA, WebP, GIF, PBM files, sorted by name)", Required = true };
-        var presets = new Option<string>("--presets", "-p") { Description = "Comma-separated preset names", DefaultValueFactory = _ => DefaultPresets };
+        var presets = new Option<string>("--presets", "-p") { Description = "Comma-separated preset names; auto is nf fit's default, sized for each input", DefaultValueFactory = _ => DefaultPresets };
         var steps = CommonOptions.Steps();
         var seed = CommonOptions.Seed();
         var crop = new Option<int?>("--crop") { Description = "Centre-crop every image to at most N x N pixels first [default: no crop]" };

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using NeuralFields.Core.Models;
+using NeuralFields.Core.Training;
+using NeuralFields.Fitting.Planning;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Image;
 
@@ -31,7 +33,10 @@ public static partial class ExperimentInputs
         }).ToList();
     }
 
-    /// <summary>The named built-in presets; a name must not be one of the task's baselines.</summary>
+    /// <summary>
+    /// The named built-in presets; a name must not be one of the task's baselines. <c>auto</c> is nf fit's default
+    /// (<see cref="AutoConfig"/>), sized for each case's input when it runs.
+    /// </summary>
     public static IReadOnlyList<(string Name, FieldConfig Config)> LoadPresets(IEnumerable<string> names, RestorationTask task)
     {
         var distinct = names.Distinct().ToArray();
@@ -41,7 +46,7 @@ public static partial class ExperimentInputs
             if (task.Baselines.Contains(n)) throw new NeuralFieldsException($"preset '{n}' has the name of a baseline");
             if (!SafeName().IsMatch(n)) throw new NeuralFieldsException($"unknown preset '{n}' (known: {string.Join(", ", Presets.Names)})");
         }
-        return distinct.Select(n => (n, Presets.Load(n))).ToList();
+        return distinct.Select(n => (n, n == AutoConfig.Name ? Presets.Load("hashgrid") : Presets.Load(n))).ToList();
     }
 
     /// <summary>A plan whose every case is prepared once first, so a setting an image cannot take (too small for a scale, a mask that hides everything) is refused before any work.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using NeuralFields.Core.Training;
 using NeuralFields.Fitting.Output;
+using NeuralFields.Fitting.Planning;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Serialization;
 using NeuralFields.Signals.Image;
@@ -45,7 +47,9 @@ public static class ExperimentRunner
                 {
                     cancel.ThrowIfCancellationRequested();
                     progress.CellStarted($"{c.Image} {setting.Label} {method}");
-                    var config = plan.Presets.Where(p => p.Name == method).Select(p => p.Config).FirstOrDefault();
+                    var config = method == AutoConfig.Name
+                        ? AutoConfig.ForImage(c.Input.Info, MemoryBudget.Default())
+                        : plan.Presets.Where(p => p.Name == method).Select(p => p.Config).FirstOrDefault();
                     string fingerprint = config is null
                         ? Fingerprint.Of(c.Fingerprint, method)
                         : Fingerprint.Of(c.Fingerprint, method, ConfigJson.Serialize(config), plan.Steps ?? config.Training.Steps, plan.Seed);

@@ -44,7 +44,7 @@ public sealed record FitPlan(FieldConfig Config, MemoryEstimate Memory, long Bud
             estimate = MemoryEstimate.Of(config, signal, fitting);
         }
         notes.Add($"memory: about {MemoryEstimate.Gigabytes(estimate.Total + signalBytes)} of the {MemoryEstimate.Gigabytes(budget)} budget " +
-                  $"({Describe(estimate)}, batch {MemoryEstimate.Gigabytes(estimate.Batch)}, signal {MemoryEstimate.Gigabytes(signalBytes)})");
+                  $"({Describe(estimate)}, batch {MemoryEstimate.Gigabytes(estimate.Batch)}, signal and reconstruction {MemoryEstimate.Gigabytes(signalBytes)})");
         return new FitPlan(config, estimate, budget, notes);
     }
 

@@ -37,36 +37,40 @@ public sealed class AudioSource(AudioSignal clip, string origin) : FitSource
 
     public override long SampleBytes => 4L * clip.Frames * clip.Format.Channels;
 
+    /// <summary>The float copy the clip is made from and the decoded clip, twice over for the garbage collector's slack (measured: 16 B a sample).</summary>
+    public override long ReconstructionBytes => 16L * clip.Frames * clip.Format.Channels;
+
     public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromValues(Info.Dimensions, clip.Format.Channels, clip.Values());
 
     public override bool ReconstructionMeasuresTrainingSamples => true;
 
     public override Reconstruction Reconstruct(FieldModel model, FitOptions options)
     {
-        // Rendered a chunk at a time into the one float copy the clip is made from.
-        var targets = clip.Values();
-        var values = new float[targets.Length];
+        // Rendered a chunk at a time into the one float copy the clip is made from; measured sample by sample.
+        var values = new float[clip.Frames * clip.Format.Channels];
         var field = new SquaredErrors();
         FieldRendering.Stream(model, Info.Dimensions, AcceleratorChoice.Torch, null, (first, chunk) =>
         {
             long at = first * clip.Format.Channels;
             chunk.CopyTo(values, at);
-            field.Add(chunk, targets.AsSpan(checked((int)at), chunk.Length));
+            for (int i = 0; i < chunk.Length; i++) field.Add(chunk[i], clip.Value(at + i));
         });
         var decoded = AudioSignal.FromValues(values, clip.Format);
         var exactness = clip.Codes is null ? null : Exactness.Of<uint>(clip.Codes, decoded.Codes!, Math.Min(clip.Format.BitsPerSample, 32));
-        return new AudioReconstruction(clip, decoded, Snr(clip.Amplitudes(), decoded.Amplitudes()),
-            Core.Metrics.Psnr.Compute(decoded.Values(), targets), field.Psnr, exactness);
+        var psnr = new SquaredErrors();
+        for (long i = 0; i < values.LongLength; i++) psnr.Add(decoded.Value(i), clip.Value(i));
+        return new AudioReconstruction(clip, decoded, Snr(clip, decoded), psnr.Psnr, field.Psnr, exactness);
     }
 
     /// <summary>Signal-to-noise ratio in dB of amplitudes: 10·log10(Σa² / Σ(a − â)²).</summary>
-    public static double Snr(ReadOnlySpan<float> source, ReadOnlySpan<float> decoded)
+    public static double Snr(AudioSignal source, AudioSignal decoded)
     {
         double signal = 0, noise = 0;
-        for (int i = 0; i < source.Length; i++)
+        for (long i = 0; i < source.Frames * source.Format.Channels; i++)
         {
-            signal += (double)source[i] * source[i];
-            double e = source[i] - decoded[i];
+            double a = source.Amplitude(i);
+            signal += a * a;
+            double e = source.Amplitude(i) - decoded.Amplitude(i);
             noise += e * e;
         }
         return noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
@@ -105,11 +109,11 @@ public sealed class AudioReconstruction(AudioSignal source, AudioSignal clip, do
     public override void Save(StagingDirectory staging, FitResult result)
     {
         WavFile.Save(staging.PathOf("reconstruction.wav"), clip);
-        Waveform(staging.PathOf("waveform.png"), source.Amplitudes(), clip.Amplitudes());
+        Waveform(staging.PathOf("waveform.png"));
     }
 
     /// <summary>First channel's waveform, the reconstruction and the error (drawn 2 lower), at most 4000 points.</summary>
-    private void Waveform(string path, float[] original, float[] decoded)
+    private void Waveform(string path)
     {
         int channels = source.Format.Channels;
         long frames = source.Frames;
@@ -121,9 +125,10 @@ public sealed class AudioReconstruction(AudioSignal source, AudioSignal clip, do
         for (long i = 0; i < frames; i += stride)
         {
             t.Add((double)i / source.Format.SampleRate);
-            a.Add(original[i * channels]);
-            b.Add(decoded[i * channels]);
-            e.Add(decoded[i * channels] - original[i * channels] - 2);
+            float original = source.Amplitude(i * channels), decoded = clip.Amplitude(i * channels);
+            a.Add(original);
+            b.Add(decoded);
+            e.Add(decoded - original - 2);
         }
         Plots.Lines(path, "waveform (top) and error, drawn 2 lower", "seconds", "amplitude",
             [new Plots.Series("source", t, a), new Plots.Series("reconstruction", t, b), new Plots.Series("error − 2", t, e)]);

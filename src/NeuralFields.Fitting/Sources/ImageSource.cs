@@ -38,6 +38,9 @@ public sealed class ImageSource(ImageSignal image, string origin) : FitSource
 
     public override long SampleBytes => image.Samples.LongLength * (image.BitDepth <= 8 ? 1 : 4);
 
+    /// <summary>The rendered integer samples, twice over for the garbage collector's slack.</summary>
+    public override long ReconstructionBytes => 4L * image.Samples.LongLength;
+
     public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromIntegers(Info.Dimensions, image.Channels, image.BitDepth, image.Samples);
 
     public override bool ReconstructionMeasuresTrainingSamples => true;

@@ -30,6 +30,9 @@ public sealed class VolumeSource(VolumeSignal volume, string origin) : FitSource
 
     public override long SampleBytes => 4L * volume.Values.LongLength;
 
+    /// <summary>The float values the output is written from, twice over for the garbage collector's slack.</summary>
+    public override long ReconstructionBytes => 8L * volume.Values.LongLength;
+
     public override ITrainingSamples TrainingSamples(long seed) => GridSamples.FromValues(Info.Dimensions, volume.Header.Channels, volume.Values);
 
     public override bool ReconstructionMeasuresTrainingSamples => true;

@@ -34,26 +34,30 @@ public sealed class AudioSignal
     public float[] Values()
     {
         var values = new float[Frames * Format.Channels];
-        if (Codes is not null)
-        {
-            double max = (1L << Format.BitsPerSample) - 1;
-            for (long i = 0; i < values.LongLength; i++) values[i] = (float)(Codes[i] / max);
-        }
-        else
-        {
-            for (long i = 0; i < values.LongLength; i++) values[i] = (Math.Clamp(Floats![i], -1f, 1f) + 1f) * 0.5f;
-        }
+        for (long i = 0; i < values.LongLength; i++) values[i] = Value(i);
         return values;
     }
+
+    /// <summary>Sample <paramref name="i"/> (interleaved) of <see cref="Values"/>, without the copy.</summary>
+    public float Value(long i) => Codes is not null
+        ? (float)(Codes[i] / (double)((1L << Format.BitsPerSample) - 1))
+        : (Math.Clamp(Floats![i], -1f, 1f) + 1f) * 0.5f;
 
     /// <summary>Amplitudes in [−1,1] (PCM codes centred and scaled by 2^(b−1)).</summary>
     public float[] Amplitudes()
     {
         if (Floats is not null) return (float[])Floats.Clone();
         var values = new float[Codes!.LongLength];
-        double half = 1L << (Format.BitsPerSample - 1);
-        for (long i = 0; i < values.LongLength; i++) values[i] = (float)((Codes[i] - half) / half);
+        for (long i = 0; i < values.LongLength; i++) values[i] = Amplitude(i);
         return values;
+    }
+
+    /// <summary>Sample <paramref name="i"/> (interleaved) of <see cref="Amplitudes"/>, without the copy.</summary>
+    public float Amplitude(long i)
+    {
+        if (Floats is not null) return Floats[i];
+        double half = 1L << (Format.BitsPerSample - 1);
+        return (float)((Codes![i] - half) / half);
     }
 
     /// <summary>Turns values in [0,1] back into this format (rounded codes for PCM).</summary>
