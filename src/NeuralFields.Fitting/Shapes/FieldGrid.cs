@@ -1,8 +1,8 @@
 using System.Numerics;
 using NeuralFields.Core.Models;
+using NeuralFields.Fitting.Rendering;
 using NeuralFields.Schema;
 using NeuralFields.Signals.Mesh;
-using static TorchSharp.torch;
 
 namespace NeuralFields.Fitting.Shapes;
 
@@ -15,12 +15,8 @@ public static class FieldGrid
     public static float SurfaceLevel(SignalInfo s) => s.Modality == "sdf" ? 0f : 0.5f;
 
     /// <summary>Field values at the R³ cell centres of [-1,1]^3, [z, y, x] with x fastest.</summary>
-    public static float[] Evaluate(FieldModel model, int resolution)
-    {
-        using var scope = NewDisposeScope();
-        var coordinates = tensor(SampleGrid.Coordinates([resolution, resolution, resolution])).reshape(-1, 3);
-        return model.Predict(coordinates).contiguous().data<float>().ToArray();
-    }
+    public static float[] Evaluate(FieldModel model, int resolution) =>
+        FieldRendering.Grid(model, [resolution, resolution, resolution], Backends.AcceleratorChoice.Torch);   // a chunk at a time: no R³ grid of coordinates
 
     /// <summary>
     /// The surface of a fitted shape field, in the unit cube (<paramref name="original"/> false) or in

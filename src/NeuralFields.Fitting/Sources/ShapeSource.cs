@@ -73,7 +73,11 @@ public sealed class ShapeSource : FitSource
 
     public override long TrainingSampleCount => Samples;
 
-    public override long SampleBytes => 16L * Samples;
+    /// <summary>The training points and distances, and the mesh held to measure against: its two copies and its BVH (about 64 B a triangle).</summary>
+    public override long SampleBytes => 16L * Samples + 64L * _mesh.TriangleCount;
+
+    /// <summary>The surface grid's values (twice over for the garbage collector's slack) and the preview's pixels.</summary>
+    public override long ReconstructionBytes => 8L * Resolution * Resolution * Resolution + 64L * (4 * Resolution) * (4 * Resolution);
 
     public override ITrainingSamples TrainingSamples(long seed)
     {
