@@ -87,7 +87,20 @@ public sealed class FitCommandTests : IDisposable
         { "would replace the source", ["superres", "{img}", "--scale", "2", "-o", "{img}", "--steps", "1"] },
         { "is a file; the output must be a folder", ["fit", "{img}", "--out", "{img}", "--steps", "1"] },
         { "is a folder; give the output a file name", ["compress", "{img}", "-o", "{dir}", "--steps", "1"] },
+        { "--preset auto sizes a hash grid for an image", ["compress", "{img}", "--preset", "auto", "-o", "{dir}/x.nf", "--steps", "1"] },
     };
+
+    [Fact]
+    public void Preset_auto_names_the_default_hash_grid_sized_for_the_image()
+    {
+        var image = WriteImage("auto.png", 24, 16, 3, 8);
+        var outDir = Path.Combine(_folder, "auto");
+        var fit = Nf.Run("fit", image, "--preset", "auto", "--steps", "3", "--out", outDir);
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        Assert.Contains("model: auto (auto for 24x16: hash grid 16 levels x 2, 2^14 entries, finest level 24 px", fit.Out + fit.Error);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        Assert.Equal("auto", metrics.RootElement.GetProperty("config").GetString());
+    }
 
     [Theory]
     [MemberData(nameof(BadInputs))]

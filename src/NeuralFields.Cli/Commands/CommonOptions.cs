@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NeuralFields.Core.Models;
+using NeuralFields.Fitting.Planning;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Serialization;
 using NeuralFields.Signals.Image;
@@ -56,8 +57,14 @@ internal static class CommonOptions
             return (ConfigJson.Load(configFile.FullName), Path.GetFileNameWithoutExtension(configFile.Name));
         }
         var name = preset ?? DefaultPreset;
+        if (name == AutoConfig.Name)
+            throw new NeuralFieldsException($"--preset {AutoConfig.Name} sizes a hash grid for an image; give another preset here (see `nf presets`)");
         return (Presets.Load(name), name);
     }
+
+    /// <summary>As <see cref="ResolveConfig"/>, and <c>--preset auto</c> is nf fit's default hash grid sized for <paramref name="image"/>.</summary>
+    public static (FieldConfig Config, string Name) ResolveImageConfig(string? preset, FileInfo? configFile, SignalInfo image, long memoryBudget) =>
+        preset == AutoConfig.Name && configFile is null ? (AutoConfig.ForImage(image, memoryBudget), AutoConfig.Name) : ResolveConfig(preset, configFile);
 
     public static Option<double?> Memory() => new("--memory")
     {

@@ -64,7 +64,9 @@ internal static class FitCommand
             var source = modality.Open(file.FullName, load);
             var (fieldConfig, name) = parse.GetValue(preset) is null && parse.GetValue(config) is null
                 ? modality.FitConfig(source, exact, budget)
-                : CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config));
+                : modality is ImageModality
+                    ? CommonOptions.ResolveImageConfig(parse.GetValue(preset), parse.GetValue(config), source.Info, budget)
+                    : CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config));
 
             Checkpoint.Contents? resumed = null;
             if (parse.GetValue(resume) is { } resumeFile)
