@@ -135,6 +135,6 @@ public sealed class FitCommandTests : IDisposable
         foreach (var option in new[] { "--preset", "--config", "--steps", "--target-psnr", "--seed", "--out", "--resume", "--alpha", "--max-pixels", "--memory", "--time" })
             Assert.Contains(option, help.Out);
         Assert.Contains("[default: 0]", help.Out);
-        Assert.Contains("[default: images:", help.Out);
+        Assert.Contains("[default: images and WAV: auto", help.Out);
     }
 }

@@ -27,7 +27,7 @@ public sealed class PlanningTests : IDisposable
     [InlineData(4000, 3000, 22, 1 << 18, 916)]       // 12 MP: the largest table, about 20 passes over the pixels
     public void The_default_hash_grid_is_sized_from_the_image(int width, int height, int log2Table, int batch, int steps)
     {
-        var config = AutoConfig.ForImage(Image(width, height), 16 * Gigabyte);
+        var config = AutoConfig.For(Image(width, height), 16 * Gigabyte);
         var grid = Assert.IsType<HashGridConfig>(config.Encoding);
         Assert.Equal(log2Table, grid.Log2HashmapSize);
         Assert.Equal(16, grid.NLevels);
@@ -38,15 +38,30 @@ public sealed class PlanningTests : IDisposable
         Assert.Contains($"{width}x{height}", config.Description);
     }
 
+    [Theory]
+    [InlineData(10_000, 14, 0, 500)]                 // a short clip: the smallest table, every sample every step
+    [InlineData(308_207, 19, 1 << 18, 500)]          // gt_bach, 7 s: random batches of 2^18
+    [InlineData(26_460_000, 22, 1 << 18, 505)]       // ten minutes: the largest table, about 5 passes over the samples
+    public void The_default_hash_grid_of_a_clip_is_sized_from_its_samples(int frames, int log2Table, int batch, int steps)
+    {
+        var config = AutoConfig.For(new SignalInfo("audio", [frames], 1, 16), 16 * Gigabyte);
+        var grid = Assert.IsType<HashGridConfig>(config.Encoding);
+        Assert.Equal(log2Table, grid.Log2HashmapSize);
+        Assert.Equal(frames, grid.BaseResolution * Math.Pow(grid.PerLevelScale, 15), frames * 1e-3);   // one cell per sample at the finest level
+        Assert.Equal(batch, config.Training.BatchSize);
+        Assert.Equal(steps, config.Training.Steps);
+        Assert.Contains(frames.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " samples", config.Description);
+    }
+
     [Fact]
     public void A_small_budget_gets_a_smaller_table_and_a_model_that_cannot_fit_is_refused_with_what_to_change()
     {
         var photo = Image(4000, 3000);
-        var small = AutoConfig.ForImage(photo, Gigabyte);
+        var small = AutoConfig.For(photo, Gigabyte);
         Assert.True(((HashGridConfig)small.Encoding).Log2HashmapSize < 22);
         Assert.True(MemoryEstimate.Of(small, photo, FitPlan.SmallestBatch).Fixed < Gigabyte);
 
-        var large = AutoConfig.ForImage(photo, 16 * Gigabyte);
+        var large = AutoConfig.For(photo, 16 * Gigabyte);
         var refused = Assert.Throws<NeuralFieldsException>(() => FitPlan.For(large, photo, photo.SampleCount, photo.SampleCount * 3, Gigabyte / 2));
         Assert.Contains("over the memory budget of 0.50 GB", refused.Message);
         Assert.Contains("log2_hashmap_size", refused.Message);

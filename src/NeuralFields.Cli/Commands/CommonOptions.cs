@@ -64,7 +64,7 @@ internal static class CommonOptions
 
     /// <summary>As <see cref="ResolveConfig"/>, and <c>--preset auto</c> is nf fit's default hash grid sized for <paramref name="image"/>.</summary>
     public static (FieldConfig Config, string Name) ResolveImageConfig(string? preset, FileInfo? configFile, SignalInfo image, long memoryBudget) =>
-        preset == AutoConfig.Name && configFile is null ? (AutoConfig.ForImage(image, memoryBudget), AutoConfig.Name) : ResolveConfig(preset, configFile);
+        preset == AutoConfig.Name && configFile is null ? (AutoConfig.For(image, memoryBudget), AutoConfig.Name) : ResolveConfig(preset, configFile);
 
     public static Option<double?> Memory() => new("--memory")
     {

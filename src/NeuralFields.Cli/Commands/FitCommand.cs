@@ -24,7 +24,7 @@ internal static class FitCommand
         var samples = new Option<int>("--samples") { Description = "Meshes: training points (half near the surface, half uniform)", DefaultValueFactory = _ => 200_000 };
         var resolution = new Option<int>("--resolution") { Description = "Meshes: grid for the extracted surface.ply (IoU on min(R, 64)^3; preview 4R pixels)", DefaultValueFactory = _ => 128 };
         var preset = CommonOptions.Preset(
-            "images: a hash grid sized to the image and the memory budget (printed as 'model: ...'); WAV: audio-siren; meshes: sdf-hashgrid or occupancy-hashgrid; volumes: siren");
+            "images and WAV: auto, a hash grid sized to the signal and the memory budget (printed as 'model: ...'); meshes: sdf-hashgrid or occupancy-hashgrid; volumes: siren");
         var config = CommonOptions.Config();
         var steps = CommonOptions.Steps();
         var target = new Option<double?>("--target-psnr") { Description = "Stop as soon as the full-image PSNR reaches this many dB [default: none]" };

@@ -130,10 +130,6 @@ public static class LatentCompressor
     /// <summary>Adds the rate estimate to each progress report.</summary>
     private sealed class WithRate(ITrainingObserver? inner, LatentRate rate) : ITrainingObserver
     {
-        public void OnStep(TrainingProgress p)
-        {
-            if (p.Step % FieldCompressor.GarbageEvery == 0) FieldCompressor.CollectGarbage();
-            inner?.OnStep(p with { BitsPerPoint = rate.LastBitsPerPoint });
-        }
+        public void OnStep(TrainingProgress p) => inner?.OnStep(p with { BitsPerPoint = rate.LastBitsPerPoint });
     }
 }

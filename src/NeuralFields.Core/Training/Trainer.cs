@@ -109,6 +109,7 @@ public sealed class Trainer : IDisposable
             ? (int)Math.Clamp(Math.Round(stepsAtStart + (done - stepsAtStart) * (budget - secondsAtStart) / (Now() - secondsAtStart)), done, run.TotalSteps)
             : run.TotalSteps;
         _model.train();
+        double collectedAt = Now();
 
         try
         {
@@ -165,6 +166,11 @@ public sealed class Trainer : IDisposable
                     reached = true;
                     break;
                 }
+                if (Now() - collectedAt >= CollectEverySeconds)
+                {
+                    CollectNativeGarbage();
+                    collectedAt = Now();
+                }
             }
             if (!reached && !cancel.IsCancellationRequested)
             {
@@ -199,6 +205,20 @@ public sealed class Trainer : IDisposable
         if (CompletedSteps == 0) return;
         if (_curve.Count > 0 && _curve[^1].Step == CompletedSteps) _curve[^1] = new CurvePoint(CompletedSteps, psnr, _curve[^1].Seconds);
         else _curve.Add(new CurvePoint(CompletedSteps, psnr, Seconds));
+    }
+
+    /// <summary>Seconds of training between two collections (<see cref="CollectNativeGarbage"/>).</summary>
+    public const double CollectEverySeconds = 1.0;
+
+    /// <summary>
+    /// TorchSharp leaves some native memory to .NET finalizers (autograd contexts, handles of temporaries), which a
+    /// small managed heap never runs: without a collection about once a second, a 10-minute clip's mini-batch fit grew
+    /// by 2.6 MB a step (3.3 GB after 505 steps) and a SIREN neural file by tens of MB a step.
+    /// </summary>
+    public static void CollectNativeGarbage()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     /// <summary>Full-signal PSNR of the current weights (values in [0,1]), chunk by chunk.</summary>

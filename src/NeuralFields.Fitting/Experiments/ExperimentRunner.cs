@@ -48,7 +48,7 @@ public static class ExperimentRunner
                     cancel.ThrowIfCancellationRequested();
                     progress.CellStarted($"{c.Image} {setting.Label} {method}");
                     var config = method == AutoConfig.Name
-                        ? AutoConfig.ForImage(c.Input.Info, MemoryBudget.Default())
+                        ? AutoConfig.For(c.Input.Info, MemoryBudget.Default())
                         : plan.Presets.Where(p => p.Name == method).Select(p => p.Config).FirstOrDefault();
                     string fingerprint = config is null
                         ? Fingerprint.Of(c.Fingerprint, method)

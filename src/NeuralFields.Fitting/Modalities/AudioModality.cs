@@ -25,8 +25,9 @@ public sealed class AudioModality : IModality
 
     public string DefaultPreset => "audio-siren";
 
+    /// <summary>A hash grid sized for the clip (<see cref="Planning.AutoConfig"/>), as images get; exact fits take the bit-plane SIREN.</summary>
     public (FieldConfig Config, string Name) FitConfig(FitSource source, bool lossless, long memoryBudget) =>
-        Modality.Preset(lossless ? "audio-lossless" : "audio-siren");
+        lossless ? Modality.Preset("audio-lossless") : (Planning.AutoConfig.For(source.Info, memoryBudget), Planning.AutoConfig.Name);
 
     public FitSource Open(string path, LoadOptions options) => new Sources.AudioSource(WavFile.Load(path, options.MaxPoints), Path.GetFullPath(path));
 

@@ -19,7 +19,7 @@ public sealed class ImageModality : IModality
 
     /// <summary>A hash grid sized for the image (<see cref="AutoConfig"/>); exact fits take the hash-grid bit-plane preset.</summary>
     public (FieldConfig Config, string Name) FitConfig(FitSource source, bool lossless, long memoryBudget) =>
-        lossless ? (Presets.Load("lossless-hashgrid"), "lossless-hashgrid") : (AutoConfig.ForImage(source.Info, memoryBudget), AutoConfig.Name);
+        lossless ? (Presets.Load("lossless-hashgrid"), "lossless-hashgrid") : (AutoConfig.For(source.Info, memoryBudget), AutoConfig.Name);
 
     public FitSource Open(string path, LoadOptions options) =>
         new Sources.ImageSource(ImageFile.Load(path, options.Alpha, options.MaxPoints, options.MemoryBudget), Path.GetFullPath(path));
