@@ -109,7 +109,7 @@ internal static class FusedBenchmark
         foreach (var (width, height) in new[] { (768, 512), (2304, 1536), (4000, 3000) })
         {
             var info = new SignalInfo("image", [height, width], 3, 8);
-            var config = AutoConfig.ForImage(info, 16L << 30);
+            var config = AutoConfig.For(info, 16L << 30);
             config = config with { Training = config.Training with { Implementation = "fused" } };
             Torch.Seed(0);
             var model = new FieldModel(config, info);
@@ -203,7 +203,7 @@ internal static class FusedBenchmark
     private static void TimeToTargets(string path, int crop, double budget)
     {
         var image = BenchmarkImages.Crop(ImageFile.Load(path, AlphaMode.Drop), crop);
-        var config = AutoConfig.ForImage(image.Info, 16L << 30);
+        var config = AutoConfig.For(image.Info, 16L << 30);
         Console.WriteLine(F($"\n{Path.GetFileName(path)} {image.Width}x{image.Height}, {image.Channels} channel(s): {config.Description}; at most {budget:F0} s per run"));
         using var x = tensor(SampleGrid.Coordinates(image.Info.Dimensions)).reshape(-1, 2);
         using var y = tensor(image.Values()).reshape(-1, image.Channels);
