@@ -178,8 +178,7 @@ public sealed class Trainer : IDisposable
                 if (psnrMeasuredAt != CompletedSteps && !(schedule.FullBatch && lossIsMse) && CompletedSteps > 0 && !run.LastMeasuredByCaller)
                 {
                     psnr = Evaluate();
-                    if (_curve.Count > 0 && _curve[^1].Step == CompletedSteps) _curve[^1] = new CurvePoint(CompletedSteps, psnr, _curve[^1].Seconds);
-                    else _curve.Add(new CurvePoint(CompletedSteps, psnr, Now()));
+                    SetLastPoint(psnr, Now());
                 }
                 // Full-batch checks look before each update, so the weights of the last one are checked here.
                 if (bits is not null && bits.Last?.Step != CompletedSteps)
@@ -202,9 +201,14 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public void RecordFinalPsnr(double psnr)
     {
-        if (CompletedSteps == 0) return;
+        if (CompletedSteps > 0) SetLastPoint(psnr, Seconds);
+    }
+
+    /// <summary>The curve's point at the current step becomes <paramref name="psnr"/> (keeping its time), or is added at <paramref name="seconds"/>.</summary>
+    private void SetLastPoint(double psnr, double seconds)
+    {
         if (_curve.Count > 0 && _curve[^1].Step == CompletedSteps) _curve[^1] = new CurvePoint(CompletedSteps, psnr, _curve[^1].Seconds);
-        else _curve.Add(new CurvePoint(CompletedSteps, psnr, Seconds));
+        else _curve.Add(new CurvePoint(CompletedSteps, psnr, seconds));
     }
 
     /// <summary>Seconds of training between two collections (<see cref="CollectNativeGarbage"/>).</summary>

@@ -68,9 +68,9 @@ public sealed class AudioSource(AudioSignal clip, string origin) : FitSource
         double signal = 0, noise = 0;
         for (long i = 0; i < source.Frames * source.Format.Channels; i++)
         {
-            double a = source.Amplitude(i);
-            signal += a * a;
-            double e = source.Amplitude(i) - decoded.Amplitude(i);
+            float a = source.Amplitude(i);
+            signal += (double)a * a;
+            double e = a - decoded.Amplitude(i);
             noise += e * e;
         }
         return noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
