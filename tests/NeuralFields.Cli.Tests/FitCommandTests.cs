@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NeuralFields.Signals.Audio;
 using NeuralFields.Signals.Image;
 
 namespace NeuralFields.Cli.Tests;
@@ -22,13 +23,20 @@ public sealed class FitCommandTests : IDisposable
         return path;
     }
 
+    /// <summary>Runs <c>nf fit IMAGE OPTIONS --out RUN</c> into a run folder of the test folder and requires it to succeed.</summary>
+    private (Nf.Result Fit, string OutDir) Fit(string image, string run, params string[] options)
+    {
+        var outDir = Path.Combine(_folder, run);
+        var fit = Nf.Run(["fit", image, .. options, "--out", outDir]);
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        return (fit, outDir);
+    }
+
     [Fact]
     public void Fit_writes_every_output_and_render_works_at_another_size()
     {
         var image = WriteImage("rgb.png", 20, 16, 3, 8);
-        var outDir = Path.Combine(_folder, "run");
-        var fit = Nf.Run("fit", image, "--preset", "relu-pe", "--steps", "30", "--seed", "3", "--out", outDir);
-        Assert.True(fit.ExitCode == 0, fit.Error);
+        var (fit, outDir) = Fit(image, "run", "--preset", "relu-pe", "--steps", "30", "--seed", "3");
         Assert.Contains("PSNR", fit.Out);
         foreach (var file in new[] { "reconstruction.png", "metrics.json", "curve.png", "model.ckpt" })
             Assert.True(File.Exists(Path.Combine(outDir, file)), $"{file} missing");
@@ -56,9 +64,7 @@ public sealed class FitCommandTests : IDisposable
     public void Sixteen_bit_gray_is_fitted_and_written_back_at_sixteen_bits()
     {
         var image = WriteImage("gray16.png", 12, 12, 1, 16);
-        var outDir = Path.Combine(_folder, "g16");
-        var fit = Nf.Run("fit", image, "--preset", "siren", "--steps", "10", "--out", outDir);
-        Assert.True(fit.ExitCode == 0, fit.Error);
+        var (_, outDir) = Fit(image, "g16", "--preset", "siren", "--steps", "10");
         var reconstruction = ImageFile.Load(Path.Combine(outDir, "reconstruction.png"));
         Assert.Equal((1, 16), (reconstruction.Channels, reconstruction.BitDepth));
     }
@@ -87,19 +93,22 @@ public sealed class FitCommandTests : IDisposable
         { "would replace the source", ["superres", "{img}", "--scale", "2", "-o", "{img}", "--steps", "1"] },
         { "is a file; the output must be a folder", ["fit", "{img}", "--out", "{img}", "--steps", "1"] },
         { "is a folder; give the output a file name", ["compress", "{img}", "-o", "{dir}", "--steps", "1"] },
-        { "--preset auto sizes a hash grid for an image", ["compress", "{img}", "--preset", "auto", "-o", "{dir}/x.nf", "--steps", "1"] },
+        { "--preset auto sizes a hash grid for an image or a clip", ["compress", "{img}", "--preset", "auto", "-o", "{dir}/x.nf", "--steps", "1"] },
     };
 
     [Fact]
-    public void Preset_auto_names_the_default_hash_grid_sized_for_the_image()
+    public void Preset_auto_names_the_default_hash_grid_sized_for_the_image_or_clip()
     {
         var image = WriteImage("auto.png", 24, 16, 3, 8);
-        var outDir = Path.Combine(_folder, "auto");
-        var fit = Nf.Run("fit", image, "--preset", "auto", "--steps", "3", "--out", outDir);
-        Assert.True(fit.ExitCode == 0, fit.Error);
+        var (fit, outDir) = Fit(image, "auto", "--preset", "auto", "--steps", "3");
         Assert.Contains("model: auto (auto for 24x16: hash grid 16 levels x 2, 2^14 entries, finest level 24 px", fit.Out + fit.Error);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
         Assert.Equal("auto", metrics.RootElement.GetProperty("config").GetString());
+
+        var clip = Path.Combine(_folder, "auto.wav");
+        WavFile.Save(clip, new AudioSignal(new AudioFormat(8000, 1, 16, false), 400, Enumerable.Range(0, 400).Select(i => (uint)(32768 + 8000 * Math.Sin(0.1 * i))).ToArray(), null));
+        var (clipFit, _) = Fit(clip, "auto-clip", "--preset", "auto", "--steps", "3");
+        Assert.Contains("model: auto (auto for 400 samples: hash grid 16 levels x 2, 2^14 entries, finest level 400 samples", clipFit.Out + clipFit.Error);
     }
 
     [Theory]

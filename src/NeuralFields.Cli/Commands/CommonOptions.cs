@@ -58,13 +58,13 @@ internal static class CommonOptions
         }
         var name = preset ?? DefaultPreset;
         if (name == AutoConfig.Name)
-            throw new NeuralFieldsException($"--preset {AutoConfig.Name} sizes a hash grid for an image; give another preset here (see `nf presets`)");
+            throw new NeuralFieldsException($"--preset {AutoConfig.Name} sizes a hash grid for an image or a clip; give another preset here (see `nf presets`)");
         return (Presets.Load(name), name);
     }
 
-    /// <summary>As <see cref="ResolveConfig"/>, and <c>--preset auto</c> is nf fit's default hash grid sized for <paramref name="image"/>.</summary>
-    public static (FieldConfig Config, string Name) ResolveImageConfig(string? preset, FileInfo? configFile, SignalInfo image, long memoryBudget) =>
-        preset == AutoConfig.Name && configFile is null ? (AutoConfig.For(image, memoryBudget), AutoConfig.Name) : ResolveConfig(preset, configFile);
+    /// <summary>As above, and <c>--preset auto</c> is nf fit's default hash grid sized for <paramref name="signal"/> where it applies (<see cref="AutoConfig.Sizes"/>).</summary>
+    public static (FieldConfig Config, string Name) ResolveConfig(string? preset, FileInfo? configFile, SignalInfo signal, long memoryBudget) =>
+        preset == AutoConfig.Name && configFile is null && AutoConfig.Sizes(signal) ? (AutoConfig.For(signal, memoryBudget), AutoConfig.Name) : ResolveConfig(preset, configFile);
 
     public static Option<double?> Memory() => new("--memory")
     {

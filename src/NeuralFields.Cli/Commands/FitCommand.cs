@@ -64,9 +64,7 @@ internal static class FitCommand
             var source = modality.Open(file.FullName, load);
             var (fieldConfig, name) = parse.GetValue(preset) is null && parse.GetValue(config) is null
                 ? modality.FitConfig(source, exact, budget)
-                : modality is ImageModality
-                    ? CommonOptions.ResolveImageConfig(parse.GetValue(preset), parse.GetValue(config), source.Info, budget)
-                    : CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config));
+                : CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config), source.Info, budget);
 
             Checkpoint.Contents? resumed = null;
             if (parse.GetValue(resume) is { } resumeFile)

@@ -38,7 +38,7 @@ internal static class InpaintCommand
             var target = parse.GetValue(output)!;
             OutputPath.RefuseReplacing(target.FullName, imageFile.FullName, maskFile.FullName);
             var source = ImageFile.Load(imageFile.FullName, parse.GetValue(alpha), parse.GetValue(maxPixels));
-            var (fieldConfig, name) = CommonOptions.ResolveImageConfig(parse.GetValue(preset), parse.GetValue(config), source.Info, Core.Training.MemoryBudget.Default());
+            var (fieldConfig, name) = CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config), source.Info, Core.Training.MemoryBudget.Default());
             if (!maskFile.Exists) throw new NeuralFieldsException($"mask not found: {maskFile.FullName}");
             var known = PixelMask.FromImage(ImageFile.Load(maskFile.FullName, AlphaMode.Drop, parse.GetValue(maxPixels)));
             if (known.Width != source.Width || known.Height != source.Height)

@@ -34,7 +34,7 @@ internal static class SuperResCommand
             var target = parse.GetValue(output)!;
             OutputPath.RefuseReplacing(target.FullName, imageFile.FullName);
             var source = ImageFile.Load(imageFile.FullName, parse.GetValue(alpha), parse.GetValue(maxPixels));
-            var (fieldConfig, name) = CommonOptions.ResolveImageConfig(parse.GetValue(preset), parse.GetValue(config), source.Info, Core.Training.MemoryBudget.Default());
+            var (fieldConfig, name) = CommonOptions.ResolveConfig(parse.GetValue(preset), parse.GetValue(config), source.Info, Core.Training.MemoryBudget.Default());
             long width = (long)source.Width * factor, height = (long)source.Height * factor;
             if (width * height > parse.GetValue(maxPixels))
                 throw new NeuralFieldsException($"{width}x{height} is over the limit of {parse.GetValue(maxPixels):N0} pixels (raise it with --max-pixels)");

@@ -25,6 +25,9 @@ public static class AutoConfig
     /// </summary>
     public static double Passes(SignalInfo signal) => signal.Modality == "audio" ? 5 : 20;
 
+    /// <summary>The signals this sizing is for: images and clips.</summary>
+    public static bool Sizes(SignalInfo signal) => signal.Modality is "image" or "audio";
+
     public static FieldConfig For(SignalInfo signal, long memoryBudget)
     {
         long samples = signal.SampleCount;
