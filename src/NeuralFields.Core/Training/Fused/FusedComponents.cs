@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NeuralFields.Core.Encodings;
 using NeuralFields.Core.Encodings.HashGrid;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Schema.Components;
 using TorchSharp.Modules;
+using NativeMemory = System.Runtime.InteropServices.NativeMemory;
 using static TorchSharp.torch;
 
 namespace NeuralFields.Core.Training.Fused;
@@ -29,7 +31,14 @@ internal abstract unsafe class FusedEncoding
     /// <summary>Features of samples [start, start + rows) into rows of <paramref name="tile"/> (stride <paramref name="stride"/>); other columns are left alone.</summary>
     public abstract void Encode(float* coordinates, long start, int rows, float* tile, int stride);
 
-    /// <summary>The trained tensor's whole gradient from the features' gradients [n, <see cref="Width"/>] (overwrites <paramref name="gradient"/>).</summary>
+    /// <summary>
+    /// Keeps the feature gradients of samples [start, start + rows) (rows of <paramref name="tile"/>) in
+    /// <paramref name="store"/> (n x <see cref="Width"/> floats), laid out as <see cref="Backward"/> reads them.
+    /// Only encodings with a <see cref="Trained"/> tensor are asked.
+    /// </summary>
+    public virtual void KeepGradients(float* tile, int stride, long start, int rows, long n, float* store) { }
+
+    /// <summary>The trained tensor's whole gradient from the features' gradients kept by <see cref="KeepGradients"/> (overwrites <paramref name="gradient"/>).</summary>
     public virtual void Backward(float* coordinates, long n, float* featureGradients, float* gradient) { }
 }
 
@@ -56,15 +65,20 @@ internal sealed unsafe class FusedCoordinates : FusedEncoding
 }
 
 /// <summary>
-/// The hash grid: the gather of <see cref="HashGridKernels"/> a tile at a time (sample-major, so each row is the
-/// sample's features), and its level-parallel scatter for the table's gradient (no two threads write one entry,
-/// samples in order: deterministic).
+/// The hash grid: the gather a tile at a time (sample-major, so each row is the sample's features), and a
+/// level-parallel scatter for the table's gradient (no two threads write one entry, samples in order:
+/// deterministic). In 2D the cells, corner indices and weights of eight samples at a time come from
+/// <see cref="Corners8"/> in vector registers, and the scatter reads its gradients level-major (a level's are
+/// contiguous, where sample-major rows made every sample of every level touch its own cache line). 3D uses the
+/// grid's scalar corner code.
 /// </summary>
 [Computes(typeof(HashGridConfig))]
-internal sealed unsafe class FusedHashGrid : FusedEncoding
+internal sealed unsafe class FusedHashGrid : FusedEncoding, IDisposable
 {
     private readonly HashGridLayout _layout;
     private readonly Parameter _table;
+    private float* _positions;
+    private long _positionCapacity;
 
     public FusedHashGrid(HashGridConfig config, Encoding module)
     {
@@ -84,44 +98,193 @@ internal sealed unsafe class FusedHashGrid : FusedEncoding
         int f = _layout.Features, d = _layout.Dims;
         if (d == 2)
         {
+            int padded = (rows + 7) / 8 * 8;
+            float* tx = stackalloc float[padded], ty = stackalloc float[padded];
+            UnitPositions(coordinates + start * 2, rows, padded, tx, ty);
+            int* index = stackalloc int[32];
+            float* weight = stackalloc float[32];
             for (int l = 0; l < _layout.Levels; l++)
             {
                 var lv = _layout.LevelConstants[l];
-                for (int r = 0; r < rows; r++)
+                for (int r0 = 0; r0 < rows; r0 += 8)
                 {
-                    float* c = coordinates + (start + r) * 2;
-                    float px = HashGridLevel.Position(c[0], lv.Scale), py = HashGridLevel.Position(c[1], lv.Scale);
-                    int x0 = (int)px, y0 = (int)py;
-                    float fx = px - x0, fy = py - y0;
-                    uint gx = (uint)x0, gy = (uint)y0;
-                    float* e00 = table + (long)lv.Index(gx, gy, 0) * f, e10 = table + (long)lv.Index(gx + 1, gy, 0) * f;
-                    float* e01 = table + (long)lv.Index(gx, gy + 1, 0) * f, e11 = table + (long)lv.Index(gx + 1, gy + 1, 0) * f;
-                    float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
-                    float* row = tile + (long)r * stride + l * f;
-                    for (int k = 0; k < f; k++)
-                        row[k] = w00 * e00[k] + w10 * e10[k] + w01 * e01[k] + w11 * e11[k];
+                    Corners8(lv, tx + r0, ty + r0, index, weight);
+                    int m = Math.Min(8, rows - r0);
+                    for (int j = 0; j < m; j++)
+                    {
+                        float* e00 = table + (long)index[j] * f, e10 = table + (long)index[8 + j] * f;
+                        float* e01 = table + (long)index[16 + j] * f, e11 = table + (long)index[24 + j] * f;
+                        float w00 = weight[j], w10 = weight[8 + j], w01 = weight[16 + j], w11 = weight[24 + j];
+                        float* row = tile + (long)(r0 + j) * stride + l * f;
+                        for (int k = 0; k < f; k++)
+                            row[k] = w00 * e00[k] + w10 * e10[k] + w01 * e01[k] + w11 * e11[k];
+                    }
                 }
             }
             return;
         }
-        Span<int> index = stackalloc int[8];
-        Span<float> weight = stackalloc float[8];
+        Span<int> corner = stackalloc int[8];
+        Span<float> cornerWeight = stackalloc float[8];
         for (int r = 0; r < rows; r++)
             for (int l = 0; l < _layout.Levels; l++)
             {
-                _layout.Corners1(new ReadOnlySpan<float>(coordinates + (start + r) * d, d), l, index, weight);
+                _layout.Corners1(new ReadOnlySpan<float>(coordinates + (start + r) * d, d), l, corner, cornerWeight);
                 float* row = tile + (long)r * stride + l * f;
                 for (int k = 0; k < f; k++) row[k] = 0f;
                 for (int c = 0; c < _layout.Corners; c++)
                 {
-                    float* entry = table + (long)index[c] * f;
-                    for (int k = 0; k < f; k++) row[k] += weight[c] * entry[k];
+                    float* entry = table + (long)corner[c] * f;
+                    for (int k = 0; k < f; k++) row[k] += cornerWeight[c] * entry[k];
                 }
             }
     }
 
-    public override void Backward(float* coordinates, long n, float* featureGradients, float* gradient) =>
-        HashGridKernels.Backward(_layout, coordinates, n, featureGradients, gradient);
+    /// <summary>2D: level-major, store[(l·n + s)·F + k]; 3D: the rows as they are, store[s·Width + j].</summary>
+    public override void KeepGradients(float* tile, int stride, long start, int rows, long n, float* store)
+    {
+        int f = _layout.Features;
+        if (_layout.Dims != 2)
+        {
+            for (int r = 0; r < rows; r++)
+                new ReadOnlySpan<float>(tile + (long)r * stride, Width).CopyTo(new Span<float>(store + (start + r) * Width, Width));
+            return;
+        }
+        for (int l = 0; l < _layout.Levels; l++)
+        {
+            float* level = store + ((long)l * n + start) * f;
+            for (int r = 0; r < rows; r++)
+                for (int k = 0; k < f; k++)
+                    level[(long)r * f + k] = tile[(long)r * stride + l * f + k];
+        }
+    }
+
+    public override void Backward(float* coordinates, long n, float* featureGradients, float* gradient)
+    {
+        if (_layout.Dims != 2)
+        {
+            HashGridKernels.Backward(_layout, coordinates, n, featureGradients, gradient);
+            return;
+        }
+        long padded = (n + 7) / 8 * 8;
+        if (_positionCapacity < padded)
+        {
+            NativeMemory.AlignedFree(_positions);
+            _positions = (float*)NativeMemory.AlignedAlloc((nuint)(2 * padded * sizeof(float)), 64);
+            _positionCapacity = padded;
+        }
+        float* tx = _positions, ty = _positions + padded;
+        UnitPositions(coordinates, n, padded, tx, ty);
+        Parallel.For(0, _layout.Levels, l => ScatterLevel(l, tx, ty, n, featureGradients + (long)l * n * _layout.Features, gradient));
+    }
+
+    /// <summary>One level's slice of the table gradient, cleared and then summed over samples in order (as HashGridKernels does).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ScatterLevel(int l, float* tx, float* ty, long n, float* levelGradients, float* gradient)
+    {
+        int f = _layout.Features;
+        var lv = _layout.LevelConstants[l];
+        NativeMemory.Clear(gradient + (long)lv.Offset * f, (nuint)((long)lv.Size * f * sizeof(float)));
+        int* index = stackalloc int[32];
+        float* weight = stackalloc float[32];
+        for (long s0 = 0; s0 < n; s0 += 8)
+        {
+            Corners8(lv, tx + s0, ty + s0, index, weight);
+            int m = (int)Math.Min(8, n - s0);
+            for (int j = 0; j < m; j++)
+            {
+                float* g = levelGradients + (s0 + j) * f;
+                float* e00 = gradient + (long)index[j] * f, e10 = gradient + (long)index[8 + j] * f;
+                float* e01 = gradient + (long)index[16 + j] * f, e11 = gradient + (long)index[24 + j] * f;
+                float w00 = weight[j], w10 = weight[8 + j], w01 = weight[16 + j], w11 = weight[24 + j];
+                for (int k = 0; k < f; k++)
+                {
+                    float gk = g[k];
+                    e00[k] += w00 * gk;
+                    e10[k] += w10 * gk;
+                    e01[k] += w01 * gk;
+                    e11[k] += w11 * gk;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// (c + 1)/2 clamped to [0, 1] for x and y of <paramref name="count"/> interleaved coordinates, zeros up to
+    /// <paramref name="padded"/>: the level-independent part of <see cref="HashGridLevel.Position"/>.
+    /// </summary>
+    private static void UnitPositions(float* coordinates, long count, long padded, float* tx, float* ty)
+    {
+        for (long s = 0; s < count; s++)
+        {
+            tx[s] = Unit(coordinates[2 * s]);
+            ty[s] = Unit(coordinates[2 * s + 1]);
+        }
+        for (long s = count; s < padded; s++) tx[s] = ty[s] = 0f;
+
+        static float Unit(float c)
+        {
+            float t = (c + 1f) * 0.5f;
+            return t < 0f ? 0f : t > 1f ? 1f : t;
+        }
+    }
+
+    /// <summary>
+    /// The four corners of eight samples' cells at one level: entry indices [corner·8 + j] and bilinear weights
+    /// (corners 00, 10, 01, 11). The same float operations as <see cref="HashGridLevel.Position"/> and
+    /// <see cref="HashGridLevel.Index"/> (no fused multiply-add), so the same cells and weights bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Corners8(in HashGridLevel lv, float* tx, float* ty, int* index, float* weight)
+    {
+        var scale = Vector256.Create(lv.Scale);
+        var half = Vector256.Create(0.5f);
+        var px = Vector256.Load(tx) * scale + half;
+        var py = Vector256.Load(ty) * scale + half;
+        var x0 = Vector256.ConvertToInt32(px);
+        var y0 = Vector256.ConvertToInt32(py);
+        var fx = px - Vector256.ConvertToSingle(x0);
+        var fy = py - Vector256.ConvertToSingle(y0);
+        var one = Vector256<float>.One;
+        var gx = one - fx;
+        var gy = one - fy;
+        (gx * gy).Store(weight);
+        (fx * gy).Store(weight + 8);
+        (gx * fy).Store(weight + 16);
+        (fx * fy).Store(weight + 24);
+        var offset = Vector256.Create(lv.Offset);
+        var x1 = x0 + Vector256<int>.One;
+        Vector256<int> i00, i10, i01, i11;
+        if (lv.Dense)
+        {
+            var resolution = Vector256.Create(lv.Resolution);
+            i00 = x0 + y0 * resolution + offset;
+            i10 = i00 + Vector256<int>.One;
+            i01 = i00 + resolution;
+            i11 = i01 + Vector256<int>.One;
+        }
+        else
+        {
+            var prime = Vector256.Create(unchecked((int)HashGridLevel.Prime1));
+            var mask = Vector256.Create(lv.Size - 1);
+            var h0 = y0 * prime;
+            var h1 = (y0 + Vector256<int>.One) * prime;
+            i00 = ((x0 ^ h0) & mask) + offset;
+            i10 = ((x1 ^ h0) & mask) + offset;
+            i01 = ((x0 ^ h1) & mask) + offset;
+            i11 = ((x1 ^ h1) & mask) + offset;
+        }
+        i00.Store(index);
+        i10.Store(index + 8);
+        i01.Store(index + 16);
+        i11.Store(index + 24);
+    }
+
+    public void Dispose()
+    {
+        NativeMemory.AlignedFree(_positions);
+        _positions = null;
+        _positionCapacity = 0;
+    }
 }
 
 /// <summary>The fused step's hidden-layer nonlinearity for one activation config.</summary>

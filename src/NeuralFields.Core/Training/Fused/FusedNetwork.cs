@@ -71,7 +71,8 @@ public sealed unsafe class FusedNetwork : IDisposable
             throw new InvalidOperationException("the model's layers do not match its encoding and head");
         int widest = _layers.Max(l => Math.Max(l.InputsPadded, l.OutputsPadded));
         // A tile's widest activations take about 64 kB: each layer's input and output stay in L2 through the tile.
-        _tileRows = Math.Clamp(16384 / widest / 4 * 4, 16, 256);
+        const int multiple = TileKernels<LanesScalar, float>.RowMultiple;
+        _tileRows = Math.Clamp(16384 / widest / multiple * multiple, 2 * multiple, 21 * multiple);
         Parameters = [.. (_encoding.Trained is { } table ? new[] { table } : []), .. _layers.SelectMany(l => new[] { l.Weight, l.Bias })];
     }
 
@@ -113,9 +114,9 @@ public sealed unsafe class FusedNetwork : IDisposable
                 int rows = (int)Math.Min(_tileRows, n - start);
                 loss += _lanes switch
                 {
-                    FusedLanes.Vector512 => Tile<Lanes512, Vector512<float>>(workspace, coordinates, targets, start, rows, outputs, backward, scale),
-                    FusedLanes.Vector256 => Tile<Lanes256, Vector256<float>>(workspace, coordinates, targets, start, rows, outputs, backward, scale),
-                    _ => Tile<LanesScalar, float>(workspace, coordinates, targets, start, rows, outputs, backward, scale),
+                    FusedLanes.Vector512 => Tile<Lanes512, Vector512<float>>(workspace, coordinates, targets, n, start, rows, outputs, backward, scale),
+                    FusedLanes.Vector256 => Tile<Lanes256, Vector256<float>>(workspace, coordinates, targets, n, start, rows, outputs, backward, scale),
+                    _ => Tile<LanesScalar, float>(workspace, coordinates, targets, n, start, rows, outputs, backward, scale),
                 };
             }
             losses[c] = loss;
@@ -127,7 +128,7 @@ public sealed unsafe class FusedNetwork : IDisposable
     }
 
     /// <summary>One tile forward (and back): encoding, every layer, the head's loss and gradient, then the layers in reverse.</summary>
-    private double Tile<TLanes, TVector>(Workspace w, float* coordinates, float* targets, long start, int valid, float* outputs, bool backward, float scale)
+    private double Tile<TLanes, TVector>(Workspace w, float* coordinates, float* targets, long n, long start, int valid, float* outputs, bool backward, float scale)
         where TLanes : struct, ILanes<TVector> where TVector : unmanaged
     {
         int rows = _tileRows;
@@ -179,11 +180,7 @@ public sealed unsafe class FusedNetwork : IDisposable
             gradient = next;
         }
         if (_encoding.Trained is not null)
-        {
-            int width = _encoding.Width;
-            for (int r = 0; r < valid; r++)
-                new ReadOnlySpan<float>(w.InputGradient + (long)r * w.InputStride, width).CopyTo(new Span<float>(_featureGradients + (start + r) * width, width));
-        }
+            _encoding.KeepGradients(w.InputGradient, w.InputStride, start, valid, n, _featureGradients);
         return loss;
     }
 
@@ -225,6 +222,7 @@ public sealed unsafe class FusedNetwork : IDisposable
         foreach (var w in _workspaces) w.Dispose();
         _workspaces.Clear();
         foreach (var l in _layers) l.Dispose();
+        (_encoding as IDisposable)?.Dispose();
         NativeMemory.AlignedFree(_featureGradients);
         _featureGradients = null;
         _featureGradientRows = 0;

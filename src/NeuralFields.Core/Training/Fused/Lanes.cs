@@ -13,6 +13,9 @@ internal unsafe interface ILanes<TVector> where TVector : unmanaged
     /// <summary>Floats per register.</summary>
     static abstract int Count { get; }
 
+    /// <summary>Architectural vector registers (32 with AVX-512, 16 with AVX2): how large a block of accumulators fits without spilling.</summary>
+    static abstract int Registers { get; }
+
     static abstract TVector Load(float* at);
 
     static abstract void Store(TVector value, float* at);
@@ -41,6 +44,8 @@ internal unsafe interface ILanes<TVector> where TVector : unmanaged
 internal readonly unsafe struct Lanes512 : ILanes<Vector512<float>>
 {
     public static int Count => Vector512<float>.Count;
+
+    public static int Registers => 32;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load(float* at) => Vector512.Load(at);
@@ -79,6 +84,8 @@ internal readonly unsafe struct Lanes256 : ILanes<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
 
+    public static int Registers => 16;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(float* at) => Vector256.Load(at);
 
@@ -115,6 +122,8 @@ internal readonly unsafe struct Lanes256 : ILanes<Vector256<float>>
 internal readonly unsafe struct LanesScalar : ILanes<float>
 {
     public static int Count => 1;
+
+    public static int Registers => 16;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load(float* at) => *at;
