@@ -111,6 +111,61 @@ public class LatentCodecTests
         Assert.True(worst < 0.1, $"the fixed-point ARM strays {worst:F4} from TorchSharp's");
     }
 
+    [Fact]
+    public void A_band_s_bits_are_the_full_grid_s_bits_of_its_rows_scaled_to_the_level()
+    {
+        var info = new SignalInfo("image", [40, 24], 3, 8);
+        var preset = Presets.Load("latent");
+        var config = preset with { Encoding = ((LatentGridConfig)preset.Encoding).For(info.Dimensions) };
+        Torch.Seed(5);
+        using var scope = NewDisposeScope();
+        using var model = new FieldModel(config, info);
+        var encoding = (LatentGridEncoding)model.Encoding;
+        model.eval();
+        var grid = (randn(40, 24, generator: new Generator(9)) * 3).round();
+        var (mu, logScale) = encoding.Predict(grid);
+        var perLatent = LatentGridEncoding.LaplaceBits(grid.reshape(-1), mu, logScale).reshape(40, 24).sum(1).data<float>().ToArray();
+        const double fraction = 0.3;
+        int rows = (int)Math.Ceiling(40 * fraction);
+        var firsts = new HashSet<int>();
+        for (int seed = 0; seed < 6; seed++)
+        {
+            int first = new Random(seed).Next(40 - rows + 1);
+            firsts.Add(first);
+            double expected = perLatent.Skip(first).Take(rows).Sum(v => (double)v) * 40 / rows;
+            double actual = encoding.BandBits([grid], fraction, new Random(seed)).item<float>();
+            Assert.True(Math.Abs(actual - expected) <= 1e-4 * expected, $"band from row {first}: {actual:F3} bits, full grid's rows {expected:F3}");
+        }
+        Assert.Contains(firsts, f => f >= ArmConfig.Reach);          // a band whose context comes from rows above it
+        Assert.Equal(perLatent.Sum(v => (double)v), encoding.BandBits([grid], 1, new Random(0)).item<float>(), 0.01);
+    }
+
+    [Fact]
+    public void A_batched_latent_fit_round_trips_and_learns_the_image()
+    {
+        var (info, samples) = CodecSignals.Image(48, 40, 3, 8);
+        var batched = LatentCompressor.Compress(info, samples, Options(1e-3, steps: 120) with { Batching = new LatentBatching(512, 0.25) });
+        Assert.Equal(batched.Decoded.Samples, FieldDecoder.Decode(batched.File).Samples);
+        Assert.True(batched.Psnr > FlatPsnr(samples, info.Channels) + 6, $"decoded {batched.Psnr:F2} dB against a flat image's {FlatPsnr(samples, info.Channels):F2} dB");
+    }
+
+    [Fact]
+    public void The_memory_plan_batches_an_image_whose_full_step_is_over_the_budget_and_refuses_one_that_cannot_fit()
+    {
+        var info = new SignalInfo("image", [512, 512], 3, 8);
+        var config = Presets.Load("latent");
+        var full = LatentMemory.Of(config, info);
+        Assert.True(LatentMemory.Plan(config, info, full.Total).IsFull);
+        var half = new LatentBatching(1 << 17, 0.5);
+        long budget = LatentMemory.Of(config, info, half).Total;
+        Assert.True(budget < full.Total, $"batched {budget:N0} B, full {full.Total:N0} B");
+        Assert.Equal(half, LatentMemory.Plan(config, info, budget));
+        var smallest = LatentMemory.Of(config, info, new LatentBatching(LatentMemory.SmallestBatch, 0.25)).Total;
+        Assert.Equal(new LatentBatching(LatentMemory.SmallestBatch, 0.25), LatentMemory.Plan(config, info, smallest));
+        var refused = Assert.Throws<NeuralFieldsException>(() => LatentMemory.Plan(config, info, smallest - 1));
+        Assert.Contains("over the memory budget of", refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>PSNR of the image that is every channel's mean everywhere.</summary>
     private static double FlatPsnr(ushort[] samples, int channels)
     {

@@ -16,6 +16,8 @@ internal static class LatentCommand
     {
         var job = LatentFileJob.Plan(source, target, config, rate, steps, seed, load);
         string name = Path.GetFileName(source);
+        if (!job.Options.Batching.IsFull)
+            Console.WriteLine($"{name}: training on {job.Options.Batching} (a step over the whole image would not fit the memory budget)");
         var result = job.TargetBpp is null
             ? ConsoleProgress.Show(name, job.Options.TrainingSteps, observer => job.Run(_ => observer, cancel))
             : job.Run(fit => new Announced(name, fit), cancel);

@@ -48,7 +48,7 @@ public sealed class LatentFileJob
         config ??= Core.Models.Presets.Load(signal.Info.SampleCount < SmallImagePixels ? "latent-fast" : DefaultPreset);
         var options = new LatentOptions(config) { Lambda = rate.ResolveLambda(), Steps = steps, TimeBudget = rate.Time, Seed = seed };
         options.Validate();
-        LatentMemory.Require(config, signal.Info, load.MemoryBudget);
+        options = options with { Batching = LatentMemory.Plan(config, signal.Info, load.MemoryBudget) };
         return new LatentFileJob(source, target, signal, options, rate.Bpp);
     }
 

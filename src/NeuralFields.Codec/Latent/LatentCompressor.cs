@@ -41,8 +41,10 @@ public static class LatentCompressor
 
         Torch.EnsureLoaded();
         Torch.Seed(options.Seed);
-        using var model = new FieldModel(config, signal);
-        var rate = new LatentRate(options.Lambda, signal.SampleCount);
+        // The file describes the model only; how training batches the image is the trainer's part of the config.
+        var batching = options.Batching;
+        using var model = new FieldModel(batching.IsFull ? config : config with { Training = config.Training with { BatchSize = (int)batching.PixelBatch } }, signal);
+        var rate = new LatentRate(options.Lambda, signal.SampleCount, batching.RateFraction, options.Seed);
         var schedule = new LatentSchedule((LatentGridEncoding)model.Encoding, options.TrainingSteps, options.TimeBudget, options.StraightThroughFraction, options.SoftRounding);
         using var trainer = new Trainer(model, coordinates, targets, options.Seed, new TrainerOptions { LossTerms = [rate], Hooks = [schedule] });
         var outcome = trainer.Run(new TrainingRun(options.TrainingSteps) { TimeBudget = options.TimeBudget }, new WithRate(observer, rate), cancel);

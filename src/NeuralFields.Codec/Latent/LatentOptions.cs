@@ -19,6 +19,9 @@ public sealed record LatentOptions(FieldConfig Config)
 
     public long Seed { get; init; }
 
+    /// <summary>How each step covers the image (<see cref="LatentMemory.Plan"/> picks it for the memory budget); full by default.</summary>
+    public LatentBatching Batching { get; init; } = LatentBatching.Full;
+
     // Measured on kodim03's 256x256 centre crop, 600 steps, λ 1e-2 / 1e-3 (bpp, dB):
     //   plain noise, last 20% straight-through: 0.269 28.40 / 0.921 32.69
     //   soft rounding, last 20%:                0.256 28.51 / 0.780 32.60

@@ -34,6 +34,12 @@ public abstract class Encoding : nn.Module<Tensor, Tensor>
     /// <summary>Learning rate of this encoding's own parameters (hash tables); null uses training.learning_rate.</summary>
     public virtual double? LearningRate => null;
 
+    /// <summary>
+    /// Prediction without gradients runs many blocks with parameters that do not change between them: until the
+    /// returned handle is disposed, an encoding may compute once what every block shares. Nothing by default.
+    /// </summary>
+    public virtual IDisposable? HoldForPrediction() => null;
+
     public sealed override Tensor forward(Tensor coordinates)
     {
         if (coordinates.dim() != 2 || coordinates.shape[1] != InputDims)

@@ -75,9 +75,41 @@ public sealed class LatentGridEncoding : Encoding
         _stepGrids = null;
     }
 
+    private List<Tensor>? _heldGrids;
+    private Tensor? _heldFlat;
+    private int _holds;
+
+    /// <summary>Until disposed, predictions use one rounding of the grids (and one concatenation) for every block, not one per block of 4,096 queries.</summary>
+    public override IDisposable? HoldForPrediction()
+    {
+        if (_holds++ == 0)
+        {
+            using var _ = no_grad();
+            _heldGrids = latents.Select(p => (p * _config.Gain).round().DetachFromDisposeScope()).ToList();
+            _heldFlat = cat(_heldGrids.Select(g => g.reshape(-1)).ToList(), 0).DetachFromDisposeScope();
+        }
+        return new Held(this);
+    }
+
+    private sealed class Held(LatentGridEncoding encoding) : IDisposable
+    {
+        private bool _released;
+
+        public void Dispose()
+        {
+            if (_released) return;
+            _released = true;
+            if (--encoding._holds > 0) return;
+            foreach (var g in encoding._heldGrids!) g.Dispose();
+            encoding._heldFlat!.Dispose();
+            (encoding._heldGrids, encoding._heldFlat) = (null, null);
+        }
+    }
+
     /// <summary>The level values the model computes with now: noisy or straight-through rounded in training, rounded otherwise.</summary>
     public IReadOnlyList<Tensor> Grids()
     {
+        if (_heldGrids is not null && !is_grad_enabled()) return _heldGrids;
         if (_stepGrids is not null) return _stepGrids;
         var grids = latents.Select(p => Quantize(p * _config.Gain)).ToList();
         if (_inStep && training && is_grad_enabled()) _stepGrids = grids;
@@ -114,7 +146,7 @@ public sealed class LatentGridEncoding : Encoding
         }
         var (indices, weights) = Plan(coordinates);
         // Every level's four corners in one gather: [levels, 4, N] values, weighted and summed over the corners.
-        var flat = cat(grids.Select(g => g.reshape(-1)).ToList(), 0);
+        var flat = ReferenceEquals(grids, _heldGrids) ? _heldFlat! : cat(grids.Select(g => g.reshape(-1)).ToList(), 0);
         var corners = flat.index_select(0, indices).reshape(weights.shape);
         return (corners * weights).sum(1).t().contiguous().MoveToOuterDisposeScope();
     }
@@ -206,6 +238,32 @@ public sealed class LatentGridEncoding : Encoding
         {
             var (mu, logScale) = Predict(grid);
             total = total + LaplaceBits(grid.reshape(-1), mu, logScale).sum();
+        }
+        return total.squeeze().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// An unbiased estimate of <see cref="Bits"/> from one band of rows per level: <paramref name="fraction"/> of the
+    /// level's rows (at least one) starting at a row <paramref name="random"/> draws, their bits computed from their
+    /// real causal context above the band, times rows / band rows. A large image's training then holds one band's
+    /// entropy-model activations instead of every latent's.
+    /// </summary>
+    public Tensor BandBits(IReadOnlyList<Tensor> grids, double fraction, Random random)
+    {
+        using var scope = NewDisposeScope();
+        Tensor total = zeros(1);
+        foreach (var grid in grids)
+        {
+            int h = (int)grid.shape[0];
+            long w = grid.shape[1];
+            int rows = Math.Clamp((int)Math.Ceiling(h * fraction), 1, h);
+            int first = random.Next(h - rows + 1);
+            // The rows above the band are the context of its first rows; the zero padding above them is never read.
+            int start = Math.Max(0, first - ArmConfig.Reach);
+            var (mu, logScale) = Predict(grid.narrow(0, start, first + rows - start));
+            long skip = (first - start) * w, count = rows * w;
+            var bits = LaplaceBits(grid.narrow(0, first, rows).reshape(-1), mu.narrow(0, skip, count), logScale.narrow(0, skip, count)).sum();
+            total = total + bits * ((double)h / rows);
         }
         return total.squeeze().MoveToOuterDisposeScope();
     }

@@ -84,6 +84,9 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
         using (output) return output.reshape(coordinates.shape[0], -1);
     }
 
+    /// <summary>Until disposed, predictions may share what the encoding computes once (<see cref="Encoding.HoldForPrediction"/>): parameters must not change meanwhile.</summary>
+    public IDisposable? HoldForPrediction() => encoding.HoldForPrediction();
+
     /// <summary>Queries the network evaluates at a time when predicting (the last block is padded to it).</summary>
     public const int EvaluationBlock = 4096;
 
@@ -96,6 +99,7 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
     public Tensor Predict(Tensor coordinates, int? level = null)
     {
         using var _ = no_grad();
+        using var held = HoldForPrediction();
         using var scope = NewDisposeScope();
         long n = coordinates.shape[0];
         long block = Math.Max(1, EvaluationBlock / Head.QueriesPerSample);

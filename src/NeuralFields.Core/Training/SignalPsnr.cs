@@ -31,6 +31,7 @@ public static class SignalPsnr
         chunk = (int)Math.Max(block, chunk / block * block);
         double sum = 0;
         using (no_grad())
+        using (model.HoldForPrediction())
             for (long start = 0; start < n; start += chunk)
             {
                 using var scope = NewDisposeScope();
