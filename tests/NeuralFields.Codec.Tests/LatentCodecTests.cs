@@ -141,6 +141,33 @@ public class LatentCodecTests
     }
 
     [Fact]
+    public void Held_grids_predict_what_unheld_ones_do_and_a_released_hold_sees_new_parameters()
+    {
+        var info = new SignalInfo("image", [20, 24], 3, 8);
+        var preset = Presets.Load("latent");
+        var config = preset with { Encoding = ((LatentGridConfig)preset.Encoding).For(info.Dimensions) };
+        Torch.Seed(2);
+        using var scope = NewDisposeScope();
+        using var model = new FieldModel(config, info);
+        var latents = model.named_parameters().Where(p => p.name.StartsWith("encoding.latents.")).Select(p => p.parameter).ToList();
+        using var _ = no_grad();
+        foreach (var p in latents) p.copy_(randn_like(p) * 2);
+        var all = tensor(SampleGrid.Coordinates(info.Dimensions)).reshape(-1, 2);
+        var some = all.narrow(0, 5, 101);                         // not the whole grid: the gather path
+        foreach (var x in new[] { all, some })
+        {
+            var plain = model.forward(x).data<float>().ToArray();
+            using (model.HoldForPrediction())
+            using (model.HoldForPrediction())                      // nested holds share the outer one's grids
+                Assert.Equal(plain, model.forward(x).data<float>().ToArray());
+        }
+        float[] before;
+        using (model.HoldForPrediction()) before = model.forward(some).data<float>().ToArray();
+        foreach (var p in latents) p.add_(3);
+        Assert.NotEqual(before, model.forward(some).data<float>().ToArray());
+    }
+
+    [Fact]
     public void A_batched_latent_fit_round_trips_and_learns_the_image()
     {
         var (info, samples) = CodecSignals.Image(48, 40, 3, 8);
