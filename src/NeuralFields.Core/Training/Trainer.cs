@@ -293,7 +293,10 @@ public sealed class Trainer : IDisposable
     private (Tensor X, Tensor Y) SampleBatch(int step, long n, long batch)
     {
         using var generator = new Generator(unchecked((ulong)(_seed * 1_000_003 + _options.BatchSalt + step)));
-        using var index = randint(n, [batch], generator: generator);
+        // In sample order: neighbouring samples read neighbouring table rows and latents, so the gathers and
+        // scatters of a batch of a large signal walk memory forward instead of at random.
+        using var drawn = randint(n, [batch], generator: generator);
+        using var index = drawn.sort().Values;
         return _samples.Gather(index);
     }
 
