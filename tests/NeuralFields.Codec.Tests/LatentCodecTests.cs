@@ -71,11 +71,8 @@ public class LatentCodecTests
     public void The_decoders_fixed_point_arm_gives_what_the_torch_arm_gives()
     {
         var (info, _) = CodecSignals.Image(24, 20, 3, 8);
-        var preset = Presets.Load("latent");
-        var config = preset with { Encoding = ((LatentGridConfig)preset.Encoding).For(info.Dimensions) };
-        Torch.Seed(3);
         using var scope = NewDisposeScope();
-        using var model = new FieldModel(config, info);
+        using var model = LatentModel(info, 3);
         var encoding = (LatentGridEncoding)model.Encoding;
         using (no_grad())
             foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.StartsWith("encoding.latents.")))
@@ -83,7 +80,7 @@ public class LatentCodecTests
         // The file's weights: ARM on 2^-8 steps, loaded back so both sides compute with the same numbers.
         var tensors = LatentQuantizer.Quantize(model, 8, 8);
         ModelTensors.Load(model, tensors);
-        var grid = (LatentGridConfig)config.Encoding;
+        var grid = (LatentGridConfig)model.Config.Encoding;
         var arm = LatentPayload.Arm(grid, tensors.ToDictionary(t => t.Name));
         model.eval();
         var level = encoding.Grids()[0];
@@ -115,11 +112,8 @@ public class LatentCodecTests
     public void A_band_s_bits_are_the_full_grid_s_bits_of_its_rows_scaled_to_the_level()
     {
         var info = new SignalInfo("image", [40, 24], 3, 8);
-        var preset = Presets.Load("latent");
-        var config = preset with { Encoding = ((LatentGridConfig)preset.Encoding).For(info.Dimensions) };
-        Torch.Seed(5);
         using var scope = NewDisposeScope();
-        using var model = new FieldModel(config, info);
+        using var model = LatentModel(info, 5);
         var encoding = (LatentGridEncoding)model.Encoding;
         model.eval();
         var grid = (randn(40, 24, generator: new Generator(9)) * 3).round();
@@ -144,11 +138,8 @@ public class LatentCodecTests
     public void Held_grids_predict_what_unheld_ones_do_and_a_released_hold_sees_new_parameters()
     {
         var info = new SignalInfo("image", [20, 24], 3, 8);
-        var preset = Presets.Load("latent");
-        var config = preset with { Encoding = ((LatentGridConfig)preset.Encoding).For(info.Dimensions) };
-        Torch.Seed(2);
         using var scope = NewDisposeScope();
-        using var model = new FieldModel(config, info);
+        using var model = LatentModel(info, 2);
         var latents = model.named_parameters().Where(p => p.name.StartsWith("encoding.latents.")).Select(p => p.parameter).ToList();
         using var _ = no_grad();
         foreach (var p in latents) p.copy_(randn_like(p) * 2);
@@ -191,6 +182,14 @@ public class LatentCodecTests
         Assert.Equal(new LatentBatching(LatentMemory.SmallestBatch, 0.25), LatentMemory.Plan(config, info, smallest));
         var refused = Assert.Throws<NeuralFieldsException>(() => LatentMemory.Plan(config, info, smallest - 1));
         Assert.Contains("over the memory budget of", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The default latent preset sized to <paramref name="info"/>, its weights drawn from <paramref name="seed"/>.</summary>
+    private static FieldModel LatentModel(SignalInfo info, int seed)
+    {
+        var preset = Presets.Load("latent");
+        Torch.Seed(seed);
+        return new FieldModel(preset with { Encoding = ((LatentGridConfig)preset.Encoding).For(info.Dimensions) }, info);
     }
 
     /// <summary>PSNR of the image that is every channel's mean everywhere.</summary>

@@ -35,9 +35,7 @@ internal static class LatentBenchmark
         var config = File.Exists(preset) ? Schema.Serialization.ConfigJson.Load(preset) : Presets.Load(preset);
         int steps = arguments.StepsGiven ?? config.Training.Steps;
         var lambdas = arguments.Lambdas.Length > 0 ? arguments.Lambdas : DefaultLambdas;
-        var peers = PeerCodecs.All.Where(c => PeerCodecs.Installed(c.Program)).Select(c => c.Name).ToList();
-        foreach (var missing in PeerCodecs.All.Where(c => !PeerCodecs.Installed(c.Program)))
-            Console.WriteLine($"note: {missing.Program} is not installed: {missing.Name} is skipped");
+        var peers = PeerCodecs.Available();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"latent-grid codec: preset {preset}, {steps} steps, seed 0, λ {string.Join(", ", lambdas)}; {(crop > 0 ? $"{crop}x{crop} centre crops" : "whole images")}; peers searched to the neural file's size"));
         Console.WriteLine($"| image | λ | nf bpp | nf PSNR | encode s | decode s | {string.Join(" | ", peers.Select(p => $"{p} bpp / PSNR"))} |");
@@ -59,16 +57,11 @@ internal static class LatentBenchmark
                     FieldDecoder.Decode(result.File);
                     double decodeSeconds = clock.Elapsed.TotalSeconds;
                     codecs["nf"].Add(new Point(result.BitsPerGridPoint, result.Psnr));
-                    var cells = new List<string>();
-                    foreach (var peer in peers)
-                    {
-                        var at = PeerCodecs.At(peer, image, result.BitsPerGridPoint, scratch);
-                        if (at is { } p) codecs[peer].Add(new Point(p.Bpp, p.Psnr));
-                        cells.Add(at is { } q ? string.Create(CultureInfo.InvariantCulture, $"{q.Bpp:F3} / {q.Psnr:F2}") : "failed");
-                    }
-                    foreach (var f in Directory.EnumerateFiles(scratch)) File.Delete(f);
+                    var at = PeerCodecs.AtEach(peers, image, result.BitsPerGridPoint, scratch);
+                    for (int i = 0; i < peers.Count; i++)
+                        if (at[i] is { } p) codecs[peers[i]].Add(new Point(p.Bpp, p.Psnr));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {name} | {lambda:G3} | {result.BitsPerGridPoint:F3} | {result.Psnr:F2} | {result.Seconds:F0} | {decodeSeconds:F2} | {string.Join(" | ", cells)} |"));
+                        $"| {name} | {lambda:G3} | {result.BitsPerGridPoint:F3} | {result.Psnr:F2} | {result.Seconds:F0} | {decodeSeconds:F2} | {string.Join(" | ", at.Select(PeerCodecs.Cell))} |"));
                 }
             }
         }

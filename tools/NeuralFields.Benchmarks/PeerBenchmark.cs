@@ -21,10 +21,7 @@ internal static class PeerBenchmark
         }
         var image = ImageFile.Load(arguments.Inputs[0], AlphaMode.Drop);
         // --presets WebP,libjpeg narrows the peers (AVIF's search on a 12 MP image takes many minutes).
-        bool Wanted(string name) => arguments.Presets.Length == 0 || arguments.Presets.Contains(name, StringComparer.OrdinalIgnoreCase);
-        var peers = PeerCodecs.All.Where(c => Wanted(c.Name) && PeerCodecs.Installed(c.Program)).Select(c => c.Name).ToList();
-        foreach (var missing in PeerCodecs.All.Where(c => Wanted(c.Name) && !PeerCodecs.Installed(c.Program)))
-            Console.WriteLine($"note: {missing.Program} is not installed: {missing.Name} is skipped");
+        var peers = PeerCodecs.Available(name => arguments.Presets.Length == 0 || arguments.Presets.Contains(name, StringComparer.OrdinalIgnoreCase));
         Console.WriteLine($"| file | nf bpp | nf PSNR | decode s | {string.Join(" | ", peers.Select(p => $"{p} bpp / PSNR"))} |");
         Console.WriteLine($"|---|---:|---:|---:|{string.Concat(peers.Select(_ => "---:|"))}");
         string scratch = Directory.CreateTempSubdirectory("nf-bench-peers").FullName;
@@ -43,13 +40,7 @@ internal static class PeerBenchmark
                 }
                 double bpp = bytes.Length * 8.0 / ((double)image.Width * image.Height);
                 double psnr = Core.Metrics.Psnr.Compute(image.Samples, decoded.Samples, 1f / image.Info.MaxValue);
-                var cells = new List<string>();
-                foreach (var peer in peers)
-                {
-                    var at = PeerCodecs.At(peer, image, bpp, scratch);
-                    cells.Add(at is { } q ? string.Create(CultureInfo.InvariantCulture, $"{q.Bpp:F3} / {q.Psnr:F2}") : "failed");
-                }
-                foreach (var f in Directory.EnumerateFiles(scratch)) File.Delete(f);
+                var cells = PeerCodecs.AtEach(peers, image, bpp, scratch).Select(PeerCodecs.Cell);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {Path.GetFileName(path)} | {bpp:F3} | {psnr:F2} | {seconds:F2} | {string.Join(" | ", cells)} |"));
             }

@@ -21,6 +21,27 @@ internal static class PeerCodecs
         ("JPEG 2000", "opj_compress", 500, 1.5, false),
     ];
 
+    /// <summary>The installed peers among those <paramref name="wanted"/> accepts (every one by default), with a note printed for each one missing.</summary>
+    public static List<string> Available(Func<string, bool>? wanted = null)
+    {
+        var chosen = All.Where(c => wanted?.Invoke(c.Name) ?? true).ToList();
+        foreach (var missing in chosen.Where(c => !Installed(c.Program)))
+            Console.WriteLine($"note: {missing.Program} is not installed: {missing.Name} is skipped");
+        return chosen.Where(c => Installed(c.Program)).Select(c => c.Name).ToList();
+    }
+
+    /// <summary>Each of <paramref name="peers"/> searched to <paramref name="targetBpp"/> (null where it failed), leaving <paramref name="folder"/> empty.</summary>
+    public static List<(double Bpp, double Psnr)?> AtEach(IReadOnlyList<string> peers, ImageSignal image, double targetBpp, string folder)
+    {
+        var results = peers.Select(peer => At(peer, image, targetBpp, folder)).ToList();
+        foreach (var file in Directory.EnumerateFiles(folder)) File.Delete(file);
+        return results;
+    }
+
+    /// <summary>A table cell: "bpp / PSNR", or "failed".</summary>
+    public static string Cell((double Bpp, double Psnr)? at) =>
+        at is { } q ? string.Create(CultureInfo.InvariantCulture, $"{q.Bpp:F3} / {q.Psnr:F2}") : "failed";
+
     public static bool Installed(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, program)));
 

@@ -84,9 +84,10 @@ public sealed class LatentGridEncoding : Encoding
     {
         if (_holds++ == 0)
         {
-            using var _ = no_grad();
-            _heldGrids = latents.Select(p => (p * _config.Gain).round().DetachFromDisposeScope()).ToList();
-            _heldFlat = cat(_heldGrids.Select(g => g.reshape(-1)).ToList(), 0).DetachFromDisposeScope();
+            using var _ = no_grad();                                  // Quantize then rounds, as every prediction does
+            using var scope = NewDisposeScope();                      // the scaled copies go; the held values stay
+            _heldGrids = latents.Select(p => Quantize(p * _config.Gain).DetachFromDisposeScope()).ToList();
+            _heldFlat = Concatenated(_heldGrids).DetachFromDisposeScope();
         }
         return new Held(this);
     }
@@ -146,10 +147,13 @@ public sealed class LatentGridEncoding : Encoding
         }
         var (indices, weights) = Plan(coordinates);
         // Every level's four corners in one gather: [levels, 4, N] values, weighted and summed over the corners.
-        var flat = ReferenceEquals(grids, _heldGrids) ? _heldFlat! : cat(grids.Select(g => g.reshape(-1)).ToList(), 0);
+        var flat = ReferenceEquals(grids, _heldGrids) ? _heldFlat! : Concatenated(grids);
         var corners = flat.index_select(0, indices).reshape(weights.shape);
         return (corners * weights).sum(1).t().contiguous().MoveToOuterDisposeScope();
     }
+
+    /// <summary>Every level's values in one vector, in level order: what <see cref="Plan"/>'s indices point into.</summary>
+    private static Tensor Concatenated(IReadOnlyList<Tensor> grids) => cat(grids.Select(g => g.reshape(-1)).ToList(), 0);
 
     private (Tensor Coordinates, Tensor Indices, Tensor Weights)? _plan;
     private Tensor? _sampleGrid;

@@ -67,11 +67,14 @@ public readonly struct HashGridLevel
 
     /// <summary>Grid position of a coordinate in [-1,1], clamped so the cell index stays in range.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Position(float coordinate, float scale)
+    public static float Position(float coordinate, float scale) => UnitPosition(coordinate) * scale + 0.5f;
+
+    /// <summary>The level-independent part of <see cref="Position"/>: (coordinate + 1)/2 clamped to [0, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float UnitPosition(float coordinate)
     {
         float t = (coordinate + 1f) * 0.5f;
-        t = t < 0f ? 0f : t > 1f ? 1f : t;
-        return t * scale + 0.5f;
+        return t < 0f ? 0f : t > 1f ? 1f : t;
     }
 
     /// <summary>

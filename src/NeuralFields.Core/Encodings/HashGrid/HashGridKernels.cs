@@ -66,22 +66,30 @@ public static unsafe class HashGridKernels
             float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
             float* row = features + s * width + l * f;
             float* e00 = table + (long)i00 * f, e10 = table + (long)i10 * f, e01 = table + (long)i01 * f, e11 = table + (long)i11 * f;
-            if (forward)
-            {
-                for (int k = 0; k < f; k++)
-                    row[k] = w00 * e00[k] + w10 * e10[k] + w01 * e01[k] + w11 * e11[k];
-            }
-            else
-            {
-                for (int k = 0; k < f; k++)
-                {
-                    float g = row[k];
-                    e00[k] += w00 * g;
-                    e10[k] += w10 * g;
-                    e01[k] += w01 * g;
-                    e11[k] += w11 * g;
-                }
-            }
+            if (forward) Interpolate4(row, f, e00, e10, e01, e11, w00, w10, w01, w11);
+            else Scatter4(row, f, e00, e10, e01, e11, w00, w10, w01, w11);
+        }
+    }
+
+    /// <summary>row[k] = Σ_c w_c·e_c[k] over a 2D cell's four corners, added in the one order every 2D path uses (the same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interpolate4(float* row, int f, float* e00, float* e10, float* e01, float* e11, float w00, float w10, float w01, float w11)
+    {
+        for (int k = 0; k < f; k++)
+            row[k] = w00 * e00[k] + w10 * e10[k] + w01 * e01[k] + w11 * e11[k];
+    }
+
+    /// <summary>The gradient of <see cref="Interpolate4"/>: e_c[k] += w_c·g[k].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Scatter4(float* g, int f, float* e00, float* e10, float* e01, float* e11, float w00, float w10, float w01, float w11)
+    {
+        for (int k = 0; k < f; k++)
+        {
+            float gk = g[k];
+            e00[k] += w00 * gk;
+            e10[k] += w10 * gk;
+            e01[k] += w01 * gk;
+            e11[k] += w11 * gk;
         }
     }
 

@@ -114,10 +114,7 @@ internal sealed unsafe class FusedHashGrid : FusedEncoding, IDisposable
                     {
                         float* e00 = table + (long)index[j] * f, e10 = table + (long)index[8 + j] * f;
                         float* e01 = table + (long)index[16 + j] * f, e11 = table + (long)index[24 + j] * f;
-                        float w00 = weight[j], w10 = weight[8 + j], w01 = weight[16 + j], w11 = weight[24 + j];
-                        float* row = tile + (long)(r0 + j) * stride + l * f;
-                        for (int k = 0; k < f; k++)
-                            row[k] = w00 * e00[k] + w10 * e10[k] + w01 * e01[k] + w11 * e11[k];
+                        HashGridKernels.Interpolate4(tile + (long)(r0 + j) * stride + l * f, f, e00, e10, e01, e11, weight[j], weight[8 + j], weight[16 + j], weight[24 + j]);
                     }
                 }
             }
@@ -195,37 +192,23 @@ internal sealed unsafe class FusedHashGrid : FusedEncoding, IDisposable
                 float* g = levelGradients + (s0 + j) * f;
                 float* e00 = gradient + (long)index[j] * f, e10 = gradient + (long)index[8 + j] * f;
                 float* e01 = gradient + (long)index[16 + j] * f, e11 = gradient + (long)index[24 + j] * f;
-                float w00 = weight[j], w10 = weight[8 + j], w01 = weight[16 + j], w11 = weight[24 + j];
-                for (int k = 0; k < f; k++)
-                {
-                    float gk = g[k];
-                    e00[k] += w00 * gk;
-                    e10[k] += w10 * gk;
-                    e01[k] += w01 * gk;
-                    e11[k] += w11 * gk;
-                }
+                HashGridKernels.Scatter4(g, f, e00, e10, e01, e11, weight[j], weight[8 + j], weight[16 + j], weight[24 + j]);
             }
         }
     }
 
     /// <summary>
-    /// (c + 1)/2 clamped to [0, 1] for x and y of <paramref name="count"/> interleaved coordinates, zeros up to
-    /// <paramref name="padded"/>: the level-independent part of <see cref="HashGridLevel.Position"/>.
+    /// <see cref="HashGridLevel.UnitPosition"/> of x and y of <paramref name="count"/> interleaved coordinates, zeros up
+    /// to <paramref name="padded"/>: what every level's position starts from.
     /// </summary>
     private static void UnitPositions(float* coordinates, long count, long padded, float* tx, float* ty)
     {
         for (long s = 0; s < count; s++)
         {
-            tx[s] = Unit(coordinates[2 * s]);
-            ty[s] = Unit(coordinates[2 * s + 1]);
+            tx[s] = HashGridLevel.UnitPosition(coordinates[2 * s]);
+            ty[s] = HashGridLevel.UnitPosition(coordinates[2 * s + 1]);
         }
         for (long s = count; s < padded; s++) tx[s] = ty[s] = 0f;
-
-        static float Unit(float c)
-        {
-            float t = (c + 1f) * 0.5f;
-            return t < 0f ? 0f : t > 1f ? 1f : t;
-        }
     }
 
     /// <summary>
