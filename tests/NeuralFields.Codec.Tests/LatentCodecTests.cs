@@ -159,6 +159,93 @@ public class LatentCodecTests
     }
 
     [Fact]
+    public void The_CSharp_rate_and_its_gradients_equal_autograd_through_the_reference_ARM()
+    {
+        var info = new SignalInfo("image", [19, 27], 3, 8);
+        using var scope = NewDisposeScope();
+        using var model = LatentModel(info, 6);
+        var encoding = (LatentGridEncoding)model.Encoding;
+        var arm = model.named_parameters().Where(p => p.name.StartsWith("encoding.arm.", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
+        var layers = Enumerable.Range(0, arm.Count / 2).Select(l => ((Tensor)arm[2 * l], (Tensor)arm[2 * l + 1])).ToList();
+        var draws = new Generator(11);
+        using (no_grad())
+            foreach (var p in arm) p.copy_(randn(p.shape, generator: draws) * 0.5);
+        // Noisy (non-integer) values, as training sees them; owned parts inside a window and the whole grid.
+        foreach (var (top, left, rows, columns) in new[] { (0, 0, 19, 27), (2, 2, 9, 20), (5, 0, 14, 3) })
+        {
+            var grid = (randn(19, 27, generator: new Generator(12)) * 3).requires_grad_(true);
+            var (mu, logScale) = encoding.Predict(grid);
+            // The Laplace terms in double: in float32 the difference of two CDFs near 1 loses the tails' precision.
+            Tensor Owned(Tensor v) => v.reshape(19, 27).narrow(0, top, rows).narrow(1, left, columns).reshape(-1).to_type(ScalarType.Float64);
+            var reference = LatentGridEncoding.LaplaceBits(Owned(grid), Owned(mu), Owned(logScale)).sum();
+            var expected = Gradients(reference, grid, arm);
+            var bits = ArmRate.Bits(grid, encoding.GridConfig.Arm, layers, top, left, rows, columns);
+            Assert.Equal(reference.item<double>(), bits.item<float>(), 1e-4 * reference.item<double>());
+            var actual = Gradients(bits, grid, arm);
+            for (int i = 0; i < expected.Count; i++)
+            {
+                float largest = expected[i].Max(Math.Abs);
+                Assert.True(expected[i].Zip(actual[i]).All(v => Math.Abs(v.First - v.Second) <= 1e-3f * largest + 1e-5f),
+                    $"owned {rows}x{columns} at ({top},{left}): gradient {i} differs by {expected[i].Zip(actual[i]).Max(v => Math.Abs(v.First - v.Second)):G3} (largest {largest:G3})");
+            }
+        }
+    }
+
+    /// <summary>The gradients of <paramref name="value"/> in the grid, then each ARM parameter, as arrays.</summary>
+    private static List<float[]> Gradients(Tensor value, Tensor grid, IEnumerable<TorchSharp.Modules.Parameter> arm)
+    {
+        var inputs = new List<Tensor> { grid };
+        inputs.AddRange(arm);
+        var gradients = autograd.grad([value], inputs);
+        return gradients.Select(g => g.data<float>().ToArray()).ToList();
+    }
+
+    [Fact]
+    public void The_fused_network_step_gives_the_TorchSharp_step_s_loss_and_gradients_on_a_latent_model()
+    {
+        var (info, samples) = CodecSignals.Image(24, 20, 3, 8);
+        using var scope = NewDisposeScope();
+        using var reference = LatentModel(info, 3);
+        using var fused = LatentModel(info, 3);                  // the same seed: the same weights
+        var latents = new Generator(5);
+        using (no_grad())
+            foreach (var (a, b) in reference.named_parameters().Zip(fused.named_parameters()))
+                if (a.name.StartsWith("encoding.latents.", StringComparison.Ordinal))
+                {
+                    a.parameter.copy_(randn(a.parameter.shape, generator: latents) * 0.3);
+                    b.parameter.copy_(a.parameter);
+                }
+        var coordinates = tensor(SampleGrid.Coordinates(info.Dimensions)).reshape(-1, 2);
+        var targets = tensor(samples.Select(v => v / 255f).ToArray()).reshape(-1, 3);
+        var steps = new List<(FieldModel Model, Core.Training.Adam Adam, Core.Training.Steps.ITrainingStep Step)>();
+        foreach (var model in new[] { reference, fused })
+        {
+            ((LatentGridEncoding)model.Encoding).Rounding = LatentRounding.StraightThrough;   // no noise: both see the same grids
+            model.train();
+            var adam = new Core.Training.Adam(model.named_parameters().Select(p => (p.parameter, 1.0)), 0.9, 0.999, 1e-8);
+            var rate = new LatentRate(1e-2, info.SampleCount);
+            steps.Add((model, adam, model == reference ? new Core.Training.Steps.TorchTrainingStep(model, adam, [rate]) : new Core.Training.Steps.FusedSynthesisStep(model, adam, [rate])));
+        }
+        double torchLoss = steps[0].Step.Compute(coordinates, targets, backward: true, keepOutputs: false).Loss;
+        double fusedLoss = steps[1].Step.Compute(coordinates, targets, backward: true, keepOutputs: false).Loss;
+        Assert.Equal(torchLoss, fusedLoss, 1e-5 * torchLoss);
+        var names = reference.named_parameters().Select(p => p.name).ToList();
+        var expected = reference.named_parameters().Select(p => p.parameter.grad!.data<float>().ToArray()).ToList();
+        var actual = ((Core.Training.Steps.FusedSynthesisStep)steps[1].Step).Gradients(out _).Select(g => g.data<float>().ToArray()).ToList();
+        for (int i = 0; i < names.Count; i++)
+        {
+            float largest = Math.Max(1e-12f, expected[i].Max(Math.Abs));
+            float worst = expected[i].Zip(actual[i]).Max(v => Math.Abs(v.First - v.Second));
+            Assert.True(worst <= 1e-4f * largest, $"{names[i]}: gradients differ by {worst:G3} (largest {largest:G3})");
+        }
+        foreach (var (_, adam, step) in steps)
+        {
+            step.Dispose();
+            adam.Dispose();
+        }
+    }
+
+    [Fact]
     public void Tiles_cover_every_pixel_once_and_own_every_latent_of_every_level_once()
     {
         var grid = new LatentGridConfig { Resolution = [37, 21], Levels = 7 };

@@ -40,6 +40,13 @@ public abstract class Encoding : nn.Module<Tensor, Tensor>
     /// </summary>
     public virtual IDisposable? HoldForPrediction() => null;
 
+    /// <summary>
+    /// True when training should compute this encoding on TorchSharp but the network and loss after it in the fused
+    /// step (<see cref="Training.Steps.FusedSynthesisStep"/>): for encodings the fused step does not compute whose
+    /// network dominates the step. False by default.
+    /// </summary>
+    public virtual bool FeedsFusedNetwork => false;
+
     public sealed override Tensor forward(Tensor coordinates)
     {
         if (coordinates.dim() != 2 || coordinates.shape[1] != InputDims)

@@ -51,6 +51,9 @@ public sealed class LatentGridEncoding : Encoding
 
     public LatentRounding Rounding { get; set; } = LatentRounding.Noise;
 
+    /// <summary>The synthesis MLP runs fused (<see cref="Training.Steps.FusedSynthesisStep"/>): on TorchSharp it was about half of a 768x512 step.</summary>
+    public override bool FeedsFusedNetwork => true;
+
     /// <summary>
     /// In the noise phase, soft rounding's sharpness α (as in C3): training sees s(s(v) + u), u uniform noise, with
     /// s(v) = ⌊v⌋ + ½ + tanh(α·r) / (2·tanh(α/2)), r = v − ⌊v⌋ − ½, so the values drift toward the integers they
@@ -268,17 +271,23 @@ public sealed class LatentGridEncoding : Encoding
         return (lowerIndex, upperIndex, fraction);
     }
 
-    /// <summary>Bits the entropy model gives <paramref name="grids"/>: Σ −log2(F(v + ½) − F(v − ½)) over every latent of every level.</summary>
+    /// <summary>Bits the entropy model gives <paramref name="grids"/>: Σ −log2(F(v + ½) − F(v − ½)) over every latent of every level (<see cref="ArmRate"/>).</summary>
     public Tensor Bits(IReadOnlyList<Tensor> grids)
     {
         using var scope = NewDisposeScope();
+        var layers = ArmLayers();
         Tensor total = zeros(1);
         foreach (var grid in grids)
-        {
-            var (mu, logScale) = Predict(grid);
-            total = total + LaplaceBits(grid.reshape(-1), mu, logScale).sum();
-        }
+            total = total + ArmRate.Bits(grid, _config.Arm, layers, 0, 0, (int)grid.shape[0], (int)grid.shape[1]);
         return total.squeeze().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The entropy model's (weight, bias) parameters, layer by layer.</summary>
+    private List<(Tensor Weight, Tensor Bias)> ArmLayers()
+    {
+        var parameters = arm.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        return Enumerable.Range(0, _config.Arm.HiddenLayers + 1)
+            .Select(l => (parameters[LinearLayer.Weight(MlpConfig.Layer(l))], parameters[LinearLayer.Bias(MlpConfig.Layer(l))])).ToList();
     }
 
     /// <summary>
@@ -291,37 +300,22 @@ public sealed class LatentGridEncoding : Encoding
         var step = _tiles ?? throw new InvalidOperationException("TileBits needs a tiled step (UseTiles)");
         var windows = Windows(step);
         using var scope = NewDisposeScope();
+        var layers = ArmLayers();
         int r = ArmConfig.Reach;
         Tensor total = zeros(1);
-        for (int l = 0; l < _config.Levels; l++)
-        {
-            int cells = _config.LevelShape(l)[1];
-            var contexts = new List<(Tensor Context, OwnedPart Part)>();
-            for (int t = 0; t < step.Tiles.Count; t++)
+        for (int t = 0; t < step.Tiles.Count; t++)
+            for (int l = 0; l < _config.Levels; l++)
             {
                 var (ry, rx) = step.Tiling.Region(step.Tiles[t], l);
                 if (ry.Length == 0 || rx.Length == 0) continue;
                 var (wy, wx) = step.Tiling.Window(step.Tiles[t], l);
                 // The owned latents with the reach rows above and columns either side their context needs.
-                int top = Math.Max(0, ry.First - r), left = Math.Max(0, rx.First - r), right = Math.Min(cells, rx.End + r);
+                int top = Math.Max(0, ry.First - r), left = Math.Max(0, rx.First - r), right = Math.Min(_config.LevelShape(l)[1], rx.End + r);
                 var context = windows[t, l].narrow(0, top - wy.First, ry.End - top).narrow(1, left - wx.First, right - left);
-                contexts.Add((context, new OwnedPart(ry.End - top, right - left, ry.First - top, rx.First - left, ry.Length, rx.Length)));
+                total = total + ArmRate.Bits(context, _config.Arm, layers, ry.First - top, rx.First - left, ry.Length, rx.Length);
             }
-            // Tiles away from the edges share one shape: their entropy model runs as one batch.
-            foreach (var group in contexts.GroupBy(c => c.Part))
-            {
-                var part = group.Key;
-                var batch = stack(group.Select(c => c.Context).ToList());
-                var (mu, logScale) = PredictMany(batch);
-                Tensor Owned(Tensor v) => v.narrow(1, part.Top, part.Rows).narrow(2, part.Left, part.Columns).reshape(-1);
-                total = total + LaplaceBits(Owned(batch), Owned(mu), Owned(logScale)).sum();
-            }
-        }
         return (total.squeeze() * ((double)step.Tiling.Count / step.Tiles.Count)).MoveToOuterDisposeScope();
     }
-
-    /// <summary>A context window's shape and where the latents it codes lie in it.</summary>
-    private readonly record struct OwnedPart(int Height, int Width, int Top, int Left, int Rows, int Columns);
 
     /// <summary>The step's latent windows, one gather and one rounding per level over every tile, kept until the step ends.</summary>
     private Tensor[,] Windows(TileStep step)
@@ -409,30 +403,21 @@ public sealed class LatentGridEncoding : Encoding
     public (Tensor Mu, Tensor LogScale) Predict(Tensor grid)
     {
         using var scope = NewDisposeScope();
-        var (mu, logScale) = PredictMany(grid.unsqueeze(0));
-        return (mu.reshape(-1).MoveToOuterDisposeScope(), logScale.reshape(-1).MoveToOuterDisposeScope());
-    }
-
-    /// <summary><see cref="Predict"/> for a batch of equally sized grids [n, h, w] in one pass: μ and log-scale [n, h, w].</summary>
-    private (Tensor Mu, Tensor LogScale) PredictMany(Tensor grids)
-    {
-        using var scope = NewDisposeScope();
         int r = ArmConfig.Reach, count = _config.Arm.Context;
-        var layers = arm.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-        var x = nn.functional.pad(grids.unsqueeze(1), [r, r, r, 0]);
+        var x = nn.functional.pad(grid.unsqueeze(0).unsqueeze(0), [r, r, r, 0]);
         _placement ??= Placement(count).DetachFromDisposeScope();
-        for (int l = 0; l <= _config.Arm.HiddenLayers; l++)
+        var layers = ArmLayers();
+        for (int l = 0; l < layers.Count; l++)
         {
-            var weight = layers[LinearLayer.Weight(MlpConfig.Layer(l))];
-            var bias = layers[LinearLayer.Bias(MlpConfig.Layer(l))];
+            var (weight, bias) = layers[l];
             var kernel = l == 0
                 ? weight.mm(_placement).reshape(weight.shape[0], 1, r + 1, 2 * r + 1)
                 : weight.reshape(weight.shape[0], weight.shape[1], 1, 1);
             x = nn.functional.conv2d(x, kernel, bias);
             if (l < _config.Arm.HiddenLayers) x = nn.functional.relu(x);
         }
-        var mu = x.select(1, 0);
-        var logScale = x.select(1, 1).clamp(ArmConfig.LogScaleMin, ArmConfig.LogScaleMax);
+        var mu = x[0, 0].reshape(-1);
+        var logScale = x[0, 1].reshape(-1).clamp(ArmConfig.LogScaleMin, ArmConfig.LogScaleMax);
         return (mu.MoveToOuterDisposeScope(), logScale.MoveToOuterDisposeScope());
     }
 

@@ -56,8 +56,8 @@ public sealed class Trainer : IDisposable
         _step = TrainingSteps.Create(model, _adam, _options.LossTerms, _config.ImplementationOrDefault);
     }
 
-    /// <summary>"fused" or "torch": the training step this trainer runs (training.implementation resolved for the model).</summary>
-    public string StepImplementation => _step is FusedTrainingStep ? "fused" : "torch";
+    /// <summary>"fused", "fused network" (the encoding on TorchSharp) or "torch": the training step this trainer runs (training.implementation resolved for the model).</summary>
+    public string StepImplementation => _step switch { FusedTrainingStep => "fused", FusedSynthesisStep => "fused network", _ => "torch" };
 
     public FieldModel Model => _model;
 

@@ -28,6 +28,9 @@ internal abstract unsafe class FusedEncoding
     /// <summary>The trained tensor whose gradient <see cref="Backward"/> computes; null when the encoding trains nothing.</summary>
     public virtual Parameter? Trained => null;
 
+    /// <summary>True when the step must give the features their gradients (<see cref="KeepGradients"/>).</summary>
+    public virtual bool NeedsGradients => Trained is not null;
+
     /// <summary>Features of samples [start, start + rows) into rows of <paramref name="tile"/> (stride <paramref name="stride"/>); other columns are left alone.</summary>
     public abstract void Encode(float* coordinates, long start, int rows, float* tile, int stride);
 
@@ -40,6 +43,39 @@ internal abstract unsafe class FusedEncoding
 
     /// <summary>The trained tensor's whole gradient from the features' gradients kept by <see cref="KeepGradients"/> (overwrites <paramref name="gradient"/>).</summary>
     public virtual void Backward(float* coordinates, long n, float* featureGradients, float* gradient) { }
+}
+
+/// <summary>
+/// Features computed outside the fused step (an encoding on TorchSharp, with its own autograd): each tile copies its
+/// rows in, and their gradients out for TorchSharp's backward (<see cref="Steps.FusedSynthesisStep"/>).
+/// </summary>
+internal sealed unsafe class FusedFeatures(int width) : FusedEncoding
+{
+    private float* _features, _gradients;
+
+    public override int Width => width;
+
+    public override bool NeedsGradients => true;
+
+    /// <summary>The features [n, width] of the next pass, and where their gradients go (null: none wanted).</summary>
+    public void Use(float* features, float* gradients)
+    {
+        _features = features;
+        _gradients = gradients;
+    }
+
+    public override void Encode(float* coordinates, long start, int rows, float* tile, int stride)
+    {
+        for (int r = 0; r < rows; r++)
+            new ReadOnlySpan<float>(_features + (start + r) * width, width).CopyTo(new Span<float>(tile + (long)r * stride, width));
+    }
+
+    public override void KeepGradients(float* tile, int stride, long start, int rows, long n, float* store)
+    {
+        if (_gradients is null) return;
+        for (int r = 0; r < rows; r++)
+            new ReadOnlySpan<float>(tile + (long)r * stride, width).CopyTo(new Span<float>(_gradients + (start + r) * width, width));
+    }
 }
 
 /// <summary>Raw coordinates (SIREN's input).</summary>

@@ -45,14 +45,24 @@ public sealed unsafe class FusedNetwork : IDisposable
     /// <summary>True when the fused step computes every component of <paramref name="config"/>; otherwise <paramref name="reason"/> says what it lacks.</summary>
     public static bool Supports(FieldConfig config, out string reason) => ComponentRegistry.Supports(config, Backend.FusedStep, out reason);
 
-    public FusedNetwork(FieldModel model, FusedLanes lanes = FusedLanes.Auto)
+    /// <summary>True when the fused step computes the network and head of <paramref name="config"/> (its encoding left to TorchSharp).</summary>
+    public static bool SupportsNetwork(FieldConfig config, out string reason) =>
+        ComponentRegistry.Supports(config with { Encoding = new IdentityEncodingConfig() }, Backend.FusedStep, out reason);
+
+    public FusedNetwork(FieldModel model, FusedLanes lanes = FusedLanes.Auto) : this(model, null, lanes)
     {
-        if (!Supports(model.Config, out var reason)) throw new ConfigException(reason);
+    }
+
+    /// <param name="encoding">The features' source; null: the fused step's own implementation of the model's encoding.</param>
+    internal FusedNetwork(FieldModel model, FusedEncoding? encoding, FusedLanes lanes)
+    {
+        string reason;
+        if (encoding is null ? !Supports(model.Config, out reason) : !SupportsNetwork(model.Config, out reason)) throw new ConfigException(reason);
         if (model.Head.QueriesPerSample != 1) throw new ConfigException("the fused training step queries each sample once");
         _lanes = lanes == FusedLanes.Auto
             ? Vector512.IsHardwareAccelerated ? FusedLanes.Vector512 : Vector256.IsHardwareAccelerated ? FusedLanes.Vector256 : FusedLanes.Scalar
             : lanes;
-        _encoding = FusedEncoding.For(model.Config.Encoding, model.Encoding);
+        _encoding = encoding ?? FusedEncoding.For(model.Config.Encoding, model.Encoding);
         _head = FusedHead.For(model.Config.Head, model.Signal.Channels, model.Signal.BitDepth);
         _rawOutputs = model.Head.RawOutputs;
         _channels = model.Signal.Channels;
@@ -172,14 +182,14 @@ public sealed unsafe class FusedNetwork : IDisposable
             // Padded outputs have no gradient: their weight rows are skipped (in blocks of 4; the rest of the padding stays zero).
             TileKernels<TLanes, TVector>.AccumulateWeights(gradient, layer.OutputsPadded, input, layer.InputsPadded, rows, (layer.Outputs + 3) / 4 * 4, layer.InputsPadded,
                 w.WeightGradients[l], w.BiasGradients[l]);
-            if (l == 0 && _encoding.Trained is null) break;
+            if (l == 0 && !_encoding.NeedsGradients) break;
             var previous = l == 0 ? LayerActivation.None : _layers[l - 1].Activation;
             float* next = l == 0 ? w.InputGradient : w.Gradients[l % 2];
             TileKernels<TLanes, TVector>.Multiply(gradient, layer.OutputsPadded, layer.Padded, layer.InputsPadded, layer.Outputs, rows, layer.InputsPadded,
                 new ActivationGradient<TLanes, TVector>(next, layer.InputsPadded, l == 0 ? null : w.Outputs[l - 1], l == 0 ? null : w.Derivatives[l - 1], previous));
             gradient = next;
         }
-        if (_encoding.Trained is not null)
+        if (_encoding.NeedsGradients)
             _encoding.KeepGradients(w.InputGradient, w.InputStride, start, valid, n, _featureGradients);
         return loss;
     }

@@ -10,14 +10,14 @@ public static class TrainingSteps
     /// <param name="implementation">training.implementation: "torch", "fused" or "auto" (fused where it computes the model).</param>
     public static ITrainingStep Create(FieldModel model, Adam adam, IReadOnlyList<ILossTerm> lossTerms, string implementation = "auto")
     {
-        bool fused = implementation switch
-        {
-            "torch" => false,
-            "fused" => FusedOrRefuse(model, lossTerms),
-            "auto" => FusedCanRun(model, lossTerms, out _),
-            _ => throw new ConfigException($"training.implementation must be \"torch\", \"fused\" or \"auto\", got \"{implementation}\""),
-        };
-        return fused ? new FusedTrainingStep(model, adam) : new TorchTrainingStep(model, adam, lossTerms);
+        if (implementation is not ("torch" or "fused" or "auto"))
+            throw new ConfigException($"training.implementation must be \"torch\", \"fused\" or \"auto\", got \"{implementation}\"");
+        if (implementation == "torch") return new TorchTrainingStep(model, adam, lossTerms);
+        if (FusedCanRun(model, lossTerms, out var reason)) return new FusedTrainingStep(model, adam);
+        // An encoding the fused step does not compute may still feed its network (latent grids).
+        if (FusedSynthesisStep.Suits(model)) return new FusedSynthesisStep(model, adam, lossTerms);
+        if (implementation == "fused") throw new ConfigException($"training.implementation \"fused\": {reason}; use \"torch\" or \"auto\"");
+        return new TorchTrainingStep(model, adam, lossTerms);
     }
 
     /// <summary>True when the fused step computes <paramref name="model"/> with these loss terms; otherwise <paramref name="reason"/> says why not.</summary>
@@ -30,7 +30,4 @@ public static class TrainingSteps
         }
         return FusedNetwork.Supports(model.Config, out reason);
     }
-
-    private static bool FusedOrRefuse(FieldModel model, IReadOnlyList<ILossTerm> lossTerms) =>
-        FusedCanRun(model, lossTerms, out var reason) ? true : throw new ConfigException($"training.implementation \"fused\": {reason}; use \"torch\" or \"auto\"");
 }
