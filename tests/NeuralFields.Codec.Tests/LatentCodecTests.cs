@@ -109,53 +109,31 @@ public class LatentCodecTests
     }
 
     [Fact]
-    public void Tiles_interpolate_the_grids_as_the_gather_path_does_and_their_bits_estimate_the_full_rate()
+    public void A_band_s_bits_are_the_full_grid_s_bits_of_its_rows_scaled_to_the_level()
     {
-        var info = new SignalInfo("image", [40, 24], 3, 8);       // 40 rows of 24: tiles of 16 leave 8-pixel edges
+        var info = new SignalInfo("image", [40, 24], 3, 8);
         using var scope = NewDisposeScope();
-        using var model = LatentModel(info, 4);
+        using var model = LatentModel(info, 5);
         var encoding = (LatentGridEncoding)model.Encoding;
-        var tiling = new LatentTiling(encoding.GridConfig, 16);
-        using (no_grad())
-            foreach (var p in model.named_parameters().Where(p => p.name.StartsWith("encoding.latents.")))
-                p.parameter.copy_(randn_like(p.parameter) * 0.2);
-        var all = Enumerable.Range(0, tiling.Count).Select(tiling.Tile).ToArray();
-        var coordinates = tensor(SampleGrid.Coordinates(info.Dimensions)).reshape(-1, 2);
-
-        // Straight-through rounding gives the rounded values training and a decoder see: the tiles' pixels through
-        // the tile path equal the same pixels through the gather path.
         model.eval();
-        float[] gathered, expectedBits;
-        double fullBits;
-        using (no_grad())
+        var grid = (randn(40, 24, generator: new Generator(9)) * 3).round();
+        var (mu, logScale) = encoding.Predict(grid);
+        // The reference's Laplace terms in double (in float32 the tails lose precision).
+        var perLatent = LatentGridEncoding.LaplaceBits(grid.reshape(-1).to_type(ScalarType.Float64), mu.to_type(ScalarType.Float64), logScale.to_type(ScalarType.Float64))
+            .reshape(40, 24).sum(1).data<double>().ToArray();
+        const double fraction = 0.3;
+        int rows = (int)Math.Ceiling(40 * fraction);
+        var firsts = new HashSet<int>();
+        for (int seed = 0; seed < 6; seed++)
         {
-            gathered = model.forward(coordinates.index_select(0, tensor(tiling.PixelIndices(all)))).data<float>().ToArray();
-            var grids = encoding.Grids();
-            fullBits = encoding.Bits(grids).item<float>();
-            expectedBits = grids.SelectMany(g =>
-            {
-                var (mu, logScale) = encoding.Predict(g);
-                return LatentGridEncoding.LaplaceBits(g.reshape(-1), mu, logScale).data<float>().ToArray();
-            }).ToArray();
+            int first = new Random(seed).Next(40 - rows + 1);
+            firsts.Add(first);
+            double expected = perLatent.Skip(first).Take(rows).Sum() * 40 / rows;
+            double actual = encoding.BandBits([grid], fraction, new Random(seed)).item<float>();
+            Assert.True(Math.Abs(actual - expected) <= 1e-4 * expected, $"band from row {first}: {actual:F3} bits, full grid's rows {expected:F3}");
         }
-        model.train();
-        encoding.Rounding = LatentRounding.StraightThrough;
-        var draws = new[] { all, tiling.Draw(2, new Random(3)), [all[^1]] };
-        foreach (var tiles in draws)
-        {
-            encoding.BeginStep();
-            encoding.UseTiles(tiling, tiles);
-            var tiled = model.forward(coordinates.index_select(0, tensor(tiling.PixelIndices(tiles)))).data<float>().ToArray();
-            var expected = tiles.SelectMany(t => gathered.Skip((int)all.TakeWhile(a => a != t).Sum(a => a.Pixels) * 3).Take((int)t.Pixels * 3)).ToArray();
-            Assert.Equal(expected.Length, tiled.Length);
-            Assert.All(expected.Zip(tiled), v => Assert.Equal(v.First, v.Second, 1e-5));
-            // The latents the tiles own, from the whole grids' bits, times tiles / drawn.
-            double owned = OwnedBits(tiling, encoding.GridConfig, tiles, expectedBits) * tiling.Count / tiles.Length;
-            double bits = encoding.TileBits().item<float>();
-            Assert.True(Math.Abs(bits - owned) <= 1e-4 * owned, $"{tiles.Length} tiles: {bits:F3} bits, their latents' {owned:F3}");
-            encoding.EndStep();
-        }
-        Assert.Equal(fullBits, OwnedBits(tiling, encoding.GridConfig, all, expectedBits), 0.05);
+        Assert.Contains(firsts, f => f >= ArmConfig.Reach);          // a band whose context comes from rows above it
+        Assert.Equal(perLatent.Sum(), encoding.BandBits([grid], 1, new Random(0)).item<float>(), 0.01);
     }
 
     [Fact]
@@ -246,50 +224,6 @@ public class LatentCodecTests
     }
 
     [Fact]
-    public void Tiles_cover_every_pixel_once_and_own_every_latent_of_every_level_once()
-    {
-        var grid = new LatentGridConfig { Resolution = [37, 21], Levels = 7 };
-        var tiling = new LatentTiling(grid, 8);
-        var all = Enumerable.Range(0, tiling.Count).Select(tiling.Tile).ToArray();
-        Assert.Equal(Enumerable.Range(0, 37 * 21).Select(i => (long)i), tiling.PixelIndices(all).Order());
-        for (int l = 0; l < grid.Levels; l++)
-        {
-            var shape = grid.LevelShape(l);
-            var owners = new int[shape[0] * shape[1]];
-            foreach (var t in all)
-            {
-                var (y, x) = tiling.Region(t, l);
-                for (int r = y.First; r < y.End; r++)
-                    for (int c = x.First; c < x.End; c++) owners[r * shape[1] + c]++;
-            }
-            Assert.All(owners, n => Assert.Equal(1, n));
-        }
-        var drawn = tiling.Draw(5, new Random(7));
-        Assert.Equal(drawn, tiling.Draw(5, new Random(7)));
-        Assert.Equal(5, drawn.Distinct().Count());
-        Assert.Equal(drawn.OrderBy(t => (t.Y, t.X)), drawn);
-    }
-
-    /// <summary>Σ of <paramref name="perLatent"/> (every level's bits, level after level) over the latents the tiles own.</summary>
-    private static double OwnedBits(LatentTiling tiling, LatentGridConfig grid, IEnumerable<PixelTile> tiles, float[] perLatent)
-    {
-        double sum = 0;
-        foreach (var t in tiles)
-        {
-            long offset = 0;
-            for (int l = 0; l < grid.Levels; l++)
-            {
-                var shape = grid.LevelShape(l);
-                var (y, x) = tiling.Region(t, l);
-                for (int r = y.First; r < y.End; r++)
-                    for (int c = x.First; c < x.End; c++) sum += perLatent[offset + r * shape[1] + c];
-                offset += (long)shape[0] * shape[1];
-            }
-        }
-        return sum;
-    }
-
-    [Fact]
     public void Held_grids_predict_what_unheld_ones_do_and_a_released_hold_sees_new_parameters()
     {
         var info = new SignalInfo("image", [20, 24], 3, 8);
@@ -317,26 +251,24 @@ public class LatentCodecTests
     public void A_batched_latent_fit_round_trips_and_learns_the_image()
     {
         var (info, samples) = CodecSignals.Image(48, 40, 3, 8);
-        var batched = LatentCompressor.Compress(info, samples, Options(1e-3, steps: 120) with { Batching = new LatentBatching(16, 2) });
+        var batched = LatentCompressor.Compress(info, samples, Options(1e-3, steps: 120) with { Batching = new LatentBatching(512, 0.25) });
         Assert.Equal(batched.Decoded.Samples, FieldDecoder.Decode(batched.File).Samples);
         Assert.True(batched.Psnr > FlatPsnr(samples, info.Channels) + 6, $"decoded {batched.Psnr:F2} dB against a flat image's {FlatPsnr(samples, info.Channels):F2} dB");
     }
 
     [Fact]
-    public void The_memory_plan_tiles_an_image_whose_full_step_is_over_the_budget_and_refuses_one_that_cannot_fit()
+    public void The_memory_plan_batches_an_image_whose_full_step_is_over_the_budget_and_refuses_one_that_cannot_fit()
     {
         var info = new SignalInfo("image", [512, 512], 3, 8);
         var config = Presets.Load("latent");
         var full = LatentMemory.Of(config, info);
         Assert.True(LatentMemory.Plan(config, info, full.Total).IsFull);
-        var two = new LatentBatching(LatentMemory.TileSize, 2);       // 4 tiles would be the whole image
-        long budget = LatentMemory.Of(config, info, two).Total;
-        Assert.True(budget < full.Total, $"tiled {budget:N0} B, full {full.Total:N0} B");
-        Assert.Equal(two, LatentMemory.Plan(config, info, budget));
-        var one = new LatentBatching(LatentMemory.TileSize, 1);
-        long smallest = LatentMemory.Of(config, info, one).Total;
-        Assert.True(smallest < budget);
-        Assert.Equal(one, LatentMemory.Plan(config, info, smallest));
+        var half = new LatentBatching(1 << 17, 0.5);
+        long budget = LatentMemory.Of(config, info, half).Total;
+        Assert.True(budget < full.Total, $"batched {budget:N0} B, full {full.Total:N0} B");
+        Assert.Equal(half, LatentMemory.Plan(config, info, budget));
+        var smallest = LatentMemory.Of(config, info, new LatentBatching(LatentMemory.SmallestBatch, 0.25)).Total;
+        Assert.Equal(new LatentBatching(LatentMemory.SmallestBatch, 0.25), LatentMemory.Plan(config, info, smallest));
         var refused = Assert.Throws<NeuralFieldsException>(() => LatentMemory.Plan(config, info, smallest - 1));
         Assert.Contains("over the memory budget of", refused.Message, StringComparison.Ordinal);
     }

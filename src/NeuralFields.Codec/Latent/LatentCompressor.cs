@@ -43,12 +43,10 @@ public static class LatentCompressor
         Torch.Seed(options.Seed);
         // The file describes the model only; how training batches the image is the trainer's part of the config.
         var batching = options.Batching;
-        using var model = new FieldModel(batching.IsFull ? config : config with { Training = config.Training with { BatchSize = (int)batching.Pixels } }, signal);
-        var encoding = (LatentGridEncoding)model.Encoding;
-        var rate = new LatentRate(options.Lambda, signal.SampleCount);
-        var schedule = new LatentSchedule(encoding, options.TrainingSteps, options.TimeBudget, options.StraightThroughFraction, options.SoftRounding);
-        var tiles = batching.IsFull ? null : new LatentTileBatches(encoding, new LatentTiling(encoding.GridConfig, batching.Tile), batching.TilesPerStep, options.Seed);
-        using var trainer = new Trainer(model, coordinates, targets, options.Seed, new TrainerOptions { LossTerms = [rate], Hooks = [schedule], Batches = tiles });
+        using var model = new FieldModel(batching.IsFull ? config : config with { Training = config.Training with { BatchSize = (int)batching.PixelBatch } }, signal);
+        var rate = new LatentRate(options.Lambda, signal.SampleCount, batching.RateFraction, options.Seed);
+        var schedule = new LatentSchedule((LatentGridEncoding)model.Encoding, options.TrainingSteps, options.TimeBudget, options.StraightThroughFraction, options.SoftRounding);
+        using var trainer = new Trainer(model, coordinates, targets, options.Seed, new TrainerOptions { LossTerms = [rate], Hooks = [schedule] });
         var outcome = trainer.Run(new TrainingRun(options.TrainingSteps) { TimeBudget = options.TimeBudget }, new WithRate(observer, rate), cancel);
         cancel.ThrowIfCancellationRequested();
         double psnrFloat = Psnr(Predict(model, coordinates), samples, signal.MaxValue);

@@ -1,4 +1,3 @@
-using NeuralFields.Core.Encodings;
 using NeuralFields.Core.Training;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
@@ -6,80 +5,75 @@ using NeuralFields.Schema.Components;
 namespace NeuralFields.Codec.Latent;
 
 /// <summary>
-/// How a latent-grid training step covers the image: every pixel and every latent (<see cref="Full"/>), or
-/// <see cref="TilesPerStep"/> random tiles of <see cref="Tile"/> x <see cref="Tile"/> pixels, their pixels for the
-/// distortion and the latents they own for the rate (<see cref="LatentTiling"/>), for images whose full step does not
-/// fit the memory budget.
+/// How a latent-grid training step covers the image: every pixel and every latent (<see cref="Full"/>), or random
+/// batches of <see cref="PixelBatch"/> pixels for the distortion and a random band of <see cref="RateFraction"/> of
+/// each level's rows for the rate, for images whose full step does not fit the memory budget.
 /// </summary>
-public sealed record LatentBatching(int Tile, int TilesPerStep)
+public sealed record LatentBatching(long PixelBatch, double RateFraction)
 {
-    public static LatentBatching Full { get; } = new(0, 0);
+    public static LatentBatching Full { get; } = new(0, 1);
 
-    public bool IsFull => TilesPerStep == 0;
-
-    /// <summary>Pixels a step trains on (a whole tile each; edge tiles hold fewer).</summary>
-    public long Pixels => (long)Tile * Tile * TilesPerStep;
+    public bool IsFull => PixelBatch == 0 && RateFraction >= 1;
 
     public override string ToString() => IsFull
         ? "every pixel and latent each step"
-        : $"{TilesPerStep} random tiles of {Tile}x{Tile} pixels per step, the rate on the latents they own";
+        : $"random batches of {PixelBatch:N0} pixels, the rate on {100 * RateFraction:0.#}% of each level's rows per step";
 }
 
 /// <summary>
 /// What training a latent-grid file holds in memory, before anything is allocated: the synthesis path per pixel
-/// of a batch (as <see cref="MemoryEstimate.BytesPerSample"/> counts it), and per latent a step reads (every latent,
-/// or the tiles' windows) the soft rounding's temporaries, the entropy model's convolution outputs before and after
-/// each activation and the Laplace rate's temporaries, each with its gradient. Checked against peak resident memory:
-/// kodim03 (768x512, the latent preset, full steps) peaked at 0.88 GB; this gives 0.98 GB.
+/// of a batch (as <see cref="MemoryEstimate.BytesPerSample"/> counts it), and per latent the soft rounding's
+/// temporaries over every level and, for the latents the rate covers, the entropy model's convolution outputs before
+/// and after each activation and the Laplace rate's temporaries, each with its gradient. Checked against peak
+/// resident memory: kodim03 (768x512, the latent preset, full steps) peaked at 0.88 GB; this gives 0.98 GB.
 /// </summary>
 public static class LatentMemory
 {
     /// <summary>Element-wise tensors per latent kept for backward, counted from their code: soft rounding (twice, with its noise) over every latent, the Laplace rate over those it covers.</summary>
     private const int RoundingFloats = 12, RateFloats = 16;
 
-    /// <summary>Side of the tiles a large image trains on: 256 pixels is 4 cells of the default preset's coarsest level.</summary>
-    public const int TileSize = 256;
+    /// <summary>The smallest pixel batch a large image is trained with; below it the image is refused.</summary>
+    public const long SmallestBatch = 1 << 16;
 
-    /// <summary>The most tiles a step takes when the full step does not fit (2^20 pixels).</summary>
-    public const int MostTiles = 16;
+    /// <summary>The largest pixel batch tried when the full step does not fit.</summary>
+    public const long LargestBatch = 1 << 20;
 
     public static MemoryEstimate Of(FieldConfig config, SignalInfo signal, LatentBatching? batching = null)
     {
         batching ??= LatentBatching.Full;
         var grid = ((LatentGridConfig)config.Encoding).For(signal.Dimensions);
         config = config with { Encoding = grid };
-        long pixels = signal.SampleCount;
-        bool tiled = !batching.IsFull && batching.Pixels < pixels;
-        // A tiled step reads its tiles' windows; counted for interior tiles, which read the most.
-        var tiling = tiled ? new LatentTiling(grid, batching.Tile) : null;
-        long latents = tiled
-            ? batching.TilesPerStep * tiling!.WindowLatents([new PixelTile(batching.Tile, batching.Tile, batching.Tile, batching.Tile)])
-            : Enumerable.Range(0, grid.Levels).Sum(l => grid.LevelShape(l).Aggregate(1L, (a, d) => a * d));
+        long latents = Enumerable.Range(0, grid.Levels).Sum(l => grid.LevelShape(l).Aggregate(1L, (a, d) => a * d));
         var arm = grid.Arm;
-        long perLatent = RoundingFloats + 2L * (1 + 2L * arm.Width * arm.HiddenLayers + ArmConfig.Outputs) + RateFloats;
-        var perPixel = MemoryEstimate.Of(config, signal, tiled ? batching.Pixels : pixels);
-        // A tiled run also keeps every pixel's coordinates and targets, from which it gathers its tiles.
-        long dataset = tiled ? 4L * pixels * (signal.CoordinateDims + signal.Channels) : 0;
-        return perPixel with { Batch = perPixel.Batch + dataset + 4 * perLatent * latents };
+        long armFloats = 2L * (1 + 2L * arm.Width * arm.HiddenLayers + ArmConfig.Outputs) + RateFloats;
+        long pixels = signal.SampleCount;
+        bool batched = batching.PixelBatch is > 0 && batching.PixelBatch < pixels;
+        long batch = batched ? batching.PixelBatch : pixels;
+        var perPixel = MemoryEstimate.Of(config, signal, batch);
+        // A batched run also keeps every pixel's coordinates and targets, from which it draws its batches.
+        long dataset = batched ? 4L * pixels * (signal.CoordinateDims + signal.Channels) : 0;
+        long rated = (long)Math.Ceiling(latents * Math.Min(1, batching.RateFraction));
+        return perPixel with { Batch = perPixel.Batch + dataset + 4 * (RoundingFloats * latents + armFloats * rated) };
     }
 
     /// <summary>
-    /// Full steps when they fit <paramref name="budget"/> bytes; otherwise the most tiles of <see cref="TileSize"/>
-    /// pixels, from <see cref="MostTiles"/> down by halves to one, that fit. Refuses, before any work, an image whose
-    /// training does not fit even with one tile.
+    /// Full steps when they fit <paramref name="budget"/> bytes; otherwise the largest power-of-two pixel batch (at most
+    /// <see cref="LargestBatch"/>) with the rate on the same share of each level's rows. Refuses, before any work, an
+    /// image whose training does not fit even with <see cref="SmallestBatch"/>.
     /// </summary>
     public static LatentBatching Plan(FieldConfig config, SignalInfo signal, long budget)
     {
         if (Of(config, signal).Total <= budget) return LatentBatching.Full;
-        var smallest = new LatentBatching(TileSize, 1);
-        for (int tiles = MostTiles; tiles >= 1; tiles /= 2)
+        long pixels = signal.SampleCount;
+        for (long batch = LargestBatch; batch >= SmallestBatch; batch /= 2)
         {
-            var batching = new LatentBatching(TileSize, tiles);
-            if (batching.Pixels >= signal.SampleCount) continue;
+            if (batch >= pixels) continue;
+            var batching = new LatentBatching(batch, (double)batch / pixels);
             if (Of(config, signal, batching).Total <= budget) return batching;
         }
+        var smallest = new LatentBatching(SmallestBatch, Math.Min(1, (double)SmallestBatch / pixels));
         throw new NeuralFieldsException(
-            $"training latent grids for this {string.Join('x', signal.Dimensions.Reverse())} image needs about {Of(config, signal, smallest)}, " +
+            $"training latent grids for this {string.Join('x', signal.Dimensions.Reverse())} image needs about {Of(config, signal, pixels > SmallestBatch ? smallest : null)}, " +
             $"over the memory budget of {MemoryEstimate.Gigabytes(budget)}: raise --memory if the machine has it, or compress a smaller image");
     }
 }

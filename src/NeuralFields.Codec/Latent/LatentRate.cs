@@ -7,11 +7,14 @@ namespace NeuralFields.Codec.Latent;
 
 /// <summary>
 /// The rate term of rate-distortion training: λ · (bits the entropy model gives the latents) / pixels, so the loss is
-/// MSE + λ·bpp as in Cool-chic. The bits of the last step are kept for progress and rate control. A tiled step
-/// estimates them from its tiles (<see cref="LatentGridEncoding.TileBits"/>), as its pixels estimate the distortion.
+/// MSE + λ·bpp as in Cool-chic. The bits of the last step are kept for progress and rate control. With a
+/// <paramref name="bandFraction"/> below 1 each step estimates the bits from a random band of rows per level
+/// (<see cref="LatentGridEncoding.BandBits"/>, drawn from <paramref name="seed"/>), as a mini-batch estimates the distortion.
 /// </summary>
-public sealed class LatentRate(double lambda, long gridPoints) : ILossTerm
+public sealed class LatentRate(double lambda, long gridPoints, double bandFraction = 1, long seed = 0) : ILossTerm
 {
+    private readonly Random _bands = new(unchecked((int)seed));
+
     public double Lambda { get; } = lambda;
 
     /// <summary>The latents' bits per grid point at the last step (noisy or rounded, as that step trained them; an estimate when banded).</summary>
@@ -20,7 +23,7 @@ public sealed class LatentRate(double lambda, long gridPoints) : ILossTerm
     public Tensor Compute(FieldModel model)
     {
         var encoding = (LatentGridEncoding)model.Encoding;
-        var bits = encoding.InTiledStep ? encoding.TileBits() : encoding.Bits(encoding.Grids());
+        var bits = bandFraction >= 1 ? encoding.Bits(encoding.Grids()) : encoding.BandBits(encoding.Grids(), bandFraction, _bands);
         LastBitsPerPoint = bits.item<float>() / gridPoints;
         return bits * (Lambda / gridPoints);
     }

@@ -69,7 +69,6 @@ public sealed class LatentGridEncoding : Encoding
     {
         _inStep = true;
         _stepGrids = null;
-        _tiles = null;
     }
 
     /// <summary>The step's grids were disposed with its scope: forget them.</summary>
@@ -77,38 +76,7 @@ public sealed class LatentGridEncoding : Encoding
     {
         _inStep = false;
         _stepGrids = null;
-        _tiles = null;
     }
-
-    private TileStep? _tiles;
-
-    /// <summary>The tiles of this step, and the latent windows they read (rounded or noisy once per step, made on first use).</summary>
-    private sealed class TileStep(LatentTiling tiling, IReadOnlyList<PixelTile> tiles)
-    {
-        public LatentTiling Tiling { get; } = tiling;
-
-        public IReadOnlyList<PixelTile> Tiles { get; } = tiles;
-
-        public long Pixels { get; } = tiles.Sum(t => t.Pixels);
-
-        /// <summary>[tile, level]: the latents of <see cref="LatentTiling.Window"/>, scaled and rounded as training sees them.</summary>
-        public Tensor[,]? Windows { get; set; }
-    }
-
-    /// <summary>
-    /// Until <see cref="EndStep"/> this training step covers only <paramref name="tiles"/>: a forward pass over exactly
-    /// their pixels (<see cref="LatentTiling.PixelIndices"/>, in that order) interpolates the latent windows around each
-    /// tile, and <see cref="TileBits"/> gives the rate. Only those windows are noised or rounded, so a step over a few
-    /// tiles of a large image costs the tiles, not the image.
-    /// </summary>
-    public void UseTiles(LatentTiling tiling, IReadOnlyList<PixelTile> tiles)
-    {
-        if (tiles.Count == 0) throw new ArgumentException("a tiled step needs at least one tile");
-        _tiles = new TileStep(tiling, tiles);
-    }
-
-    /// <summary>True between <see cref="UseTiles"/> and the end of the step.</summary>
-    public bool InTiledStep => _tiles is not null;
 
     private List<Tensor>? _heldGrids;
     private Tensor? _heldFlat;
@@ -170,9 +138,6 @@ public sealed class LatentGridEncoding : Encoding
 
     protected override Tensor Encode(Tensor coordinates)
     {
-        // A tiled training step's queries are its tiles' pixels in order (the batch it drew), so only their count is checked.
-        if (_tiles is { } tiled && training && is_grad_enabled() && coordinates.shape[0] == tiled.Pixels)
-            return TileValues(tiled);
         var grids = Grids();                                         // outside this scope: a step's rate term uses them after
         using var scope = NewDisposeScope();
         if (IsSampleGrid(coordinates))
@@ -291,108 +256,27 @@ public sealed class LatentGridEncoding : Encoding
     }
 
     /// <summary>
-    /// An unbiased estimate of <see cref="Bits"/> over the whole grids from this tiled step's tiles: the bits of the
-    /// latents each tile owns (<see cref="LatentTiling.Region"/>), each from its real causal context in the tile's
-    /// window, summed and multiplied by tiles / tiles drawn.
+    /// An unbiased estimate of <see cref="Bits"/> from one band of rows per level: <paramref name="fraction"/> of the
+    /// level's rows (at least one) starting at a row <paramref name="random"/> draws, their bits computed from their
+    /// real causal context above the band, times rows / band rows. A large image's training then holds one band's
+    /// entropy-model activations instead of every latent's.
     /// </summary>
-    public Tensor TileBits()
+    public Tensor BandBits(IReadOnlyList<Tensor> grids, double fraction, Random random)
     {
-        var step = _tiles ?? throw new InvalidOperationException("TileBits needs a tiled step (UseTiles)");
-        var windows = Windows(step);
         using var scope = NewDisposeScope();
         var layers = ArmLayers();
-        int r = ArmConfig.Reach;
         Tensor total = zeros(1);
-        for (int t = 0; t < step.Tiles.Count; t++)
-            for (int l = 0; l < _config.Levels; l++)
-            {
-                var (ry, rx) = step.Tiling.Region(step.Tiles[t], l);
-                if (ry.Length == 0 || rx.Length == 0) continue;
-                var (wy, wx) = step.Tiling.Window(step.Tiles[t], l);
-                // The owned latents with the reach rows above and columns either side their context needs.
-                int top = Math.Max(0, ry.First - r), left = Math.Max(0, rx.First - r), right = Math.Min(_config.LevelShape(l)[1], rx.End + r);
-                var context = windows[t, l].narrow(0, top - wy.First, ry.End - top).narrow(1, left - wx.First, right - left);
-                total = total + ArmRate.Bits(context, _config.Arm, layers, ry.First - top, rx.First - left, ry.Length, rx.Length);
-            }
-        return (total.squeeze() * ((double)step.Tiling.Count / step.Tiles.Count)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The step's latent windows, one gather and one rounding per level over every tile, kept until the step ends.</summary>
-    private Tensor[,] Windows(TileStep step)
-    {
-        if (step.Windows is { } made) return made;
-        var windows = new Tensor[step.Tiles.Count, _config.Levels];
-        for (int l = 0; l < _config.Levels; l++)
+        foreach (var grid in grids)
         {
-            long width = _config.LevelShape(l)[1];
-            var ranges = step.Tiles.Select(t => step.Tiling.Window(t, l)).ToArray();
-            var flat = new long[ranges.Sum(w => (long)w.Y.Length * w.X.Length)];
-            long k = 0;
-            foreach (var (y, x) in ranges)
-                for (int row = y.First; row < y.End; row++)
-                    for (int column = x.First; column < x.End; column++)
-                        flat[k++] = row * width + column;
-            using var index = tensor(flat);
-            var values = Quantize(latents[l].reshape(-1).index_select(0, index) * _config.Gain);
-            long offset = 0;
-            for (int t = 0; t < ranges.Length; t++)
-            {
-                var (y, x) = ranges[t];
-                windows[t, l] = values.narrow(0, offset, (long)y.Length * x.Length).reshape(y.Length, x.Length);
-                offset += (long)y.Length * x.Length;
-            }
+            int h = (int)grid.shape[0], w = (int)grid.shape[1];
+            int rows = Math.Clamp((int)Math.Ceiling(h * fraction), 1, h);
+            int first = random.Next(h - rows + 1);
+            // The rows above the band are the context of its first rows; the zero padding above them is never read.
+            int start = Math.Max(0, first - ArmConfig.Reach);
+            var bits = ArmRate.Bits(grid.narrow(0, start, first + rows - start), _config.Arm, layers, first - start, 0, rows, w);
+            total = total + bits * ((double)h / rows);
         }
-        step.Windows = windows;
-        return windows;
-    }
-
-    /// <summary>[pixels of the tiles, levels]: each level's window interpolated over each tile as two small products, rows then columns.</summary>
-    private Tensor TileValues(TileStep step)
-    {
-        var windows = Windows(step);                                 // outside this scope: the rate term reads them after
-        using var scope = NewDisposeScope();
-        int width = _config.Resolution[0], height = _config.Resolution[1];
-        var parts = new List<Tensor>();
-        for (int t = 0; t < step.Tiles.Count; t++)
-        {
-            var tile = step.Tiles[t];
-            var levels = new List<Tensor>();
-            for (int l = 0; l < _config.Levels; l++)
-            {
-                var shape = _config.LevelShape(l);
-                var (wy, wx) = step.Tiling.Window(tile, l);
-                var values = windows[t, l];
-                // A full-resolution axis interpolates nothing (its weights are 1 and 0): the tile's own cells.
-                if (shape[0] == height) values = values.narrow(0, tile.Y - wy.First, tile.Height);
-                else
-                {
-                    var rows = LatentTiling.Interpolated(tile.Y, tile.Height, height, shape[0]);
-                    values = Interpolation(tile.Y, tile.Height, height, shape[0], rows).mm(values.narrow(0, rows.First - wy.First, rows.Length));
-                }
-                if (shape[1] == width) values = values.narrow(1, tile.X - wx.First, tile.Width);
-                else
-                {
-                    var columns = LatentTiling.Interpolated(tile.X, tile.Width, width, shape[1]);
-                    values = values.narrow(1, columns.First - wx.First, columns.Length).mm(Interpolation(tile.X, tile.Width, width, shape[1], columns).t());
-                }
-                levels.Add(values.reshape(-1));
-            }
-            parts.Add(stack(levels, 1));
-        }
-        return cat(parts, 0).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>[length, cells of <paramref name="range"/>]: row i holds pixel (start + i)'s bilinear weights on the cells (<see cref="LatentTiling.Corner"/>).</summary>
-    private static Tensor Interpolation(int start, int length, int pixels, int cells, CellRange range)
-    {
-        var weights = new float[length * range.Length];
-        for (int i = 0; i < length; i++)
-        {
-            var (lower, upper, fraction) = LatentTiling.Corner(start + i, pixels, cells);
-            weights[i * range.Length + lower - range.First] += (float)(1 - fraction);
-            weights[i * range.Length + upper - range.First] += (float)fraction;
-        }
-        return tensor(weights).reshape(length, range.Length);
+        return total.squeeze().MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -91,7 +91,7 @@ public sealed class Trainer : IDisposable
         double secondsAtStart = _secondsBefore;
         double Now() => secondsAtStart + clock.Elapsed.TotalSeconds;
         long n = _samples.Count;
-        long batch = _options.Batches?.Size ?? (_config.BatchSize == 0 || _config.BatchSize >= n ? n : _config.BatchSize);
+        long batch = _config.BatchSize == 0 || _config.BatchSize >= n ? n : _config.BatchSize;
         // With extra loss terms (a codec's rate) the loss is no longer the MSE, so PSNR is measured on the outputs.
         bool lossIsMse = _model.Head.LossIsMse && _options.LossTerms.Count == 0;
         var schedule = new EvaluationSchedule(_config.EvalEvery, batch == n, lossIsMse, run);
@@ -292,11 +292,6 @@ public sealed class Trainer : IDisposable
 
     private (Tensor X, Tensor Y) SampleBatch(int step, long n, long batch)
     {
-        if (_options.Batches is { } draw)
-        {
-            using var drawnIndices = draw.Draw(step);
-            return _samples.Gather(drawnIndices);
-        }
         using var generator = new Generator(unchecked((ulong)(_seed * 1_000_003 + _options.BatchSalt + step)));
         // In sample order: neighbouring samples read neighbouring table rows and latents, so the gathers and
         // scatters of a batch of a large signal walk memory forward instead of at random.

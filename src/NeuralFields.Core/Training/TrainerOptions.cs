@@ -15,9 +15,6 @@ public sealed record TrainerOptions
     /// <summary>Training settings instead of the model config's (fine-tuning at its own rate); null: the config's.</summary>
     public Schema.Components.TrainingConfig? Training { get; init; }
 
-    /// <summary>How mini-batches are drawn instead of uniformly at random (whole tiles of an image); null: uniform random samples.</summary>
-    public IBatchDraw? Batches { get; init; }
-
     /// <summary>Salt of the mini-batch generator, so a second run over the same data (fine-tuning) draws other batches.</summary>
     public long BatchSalt { get; init; }
 }
