@@ -11,12 +11,12 @@ namespace NeuralFields.Core.Encodings;
 /// Laplace terms and their autograd (about 0.57 µs a latent on two cores): eight latents at a time through the ARM's
 /// layers in <see cref="Vector256{T}"/> registers, each one's Laplace bits and their derivatives, and back. The value it
 /// returns is the bits, and its gradient is the pass's own: value + Σ x·(∂bits/∂x) − Σ x·(∂bits/∂x) with the last sum
-/// detached, over the grid and every ARM parameter. Chunks of rows sum their gradients separately and are added in
-/// chunk order, the same on every machine, so a run gives the same file run after run.
+/// detached, over the grid and every ARM parameter. A fixed number of row chunks sum their gradients separately and
+/// are added in chunk order, so a run gives the same file run after run.
 /// </summary>
 public static class ArmRate
 {
-    /// <summary>Fixed chunks of rows, independent of the machine.</summary>
+    /// <summary>Chunks of rows, a fixed number: the order of the sums does not depend on the machine's cores.</summary>
     private const int Chunks = 16;
 
     /// <summary>
@@ -48,7 +48,7 @@ public static class ArmRate
             var linear = (window * gridGradient!).sum();
             for (int l = 0; l < layers.Count; l++)
                 linear = linear + (layers[l].Weight * layerGradients![l].Item1).sum() + (layers[l].Bias * layerGradients[l].Item2).sum();
-            result = result + linear - linear.detach();
+            result = result + (linear - linear.detach());
         }
         return result.MoveToOuterDisposeScope();
     }
@@ -195,17 +195,15 @@ public static class ArmRate
             }
             var raw = act + inputAt + _inputs[_hidden];      // μ, then the raw log-scale
 
-            double bits = 0;
-            var dRaw = stackalloc float[2 * 8];
-            new Span<float>(dRaw, 16).Clear();
-            for (int i = 0; i < lanes; i++)
+            for (int i = 0; i < 8; i++) lane[i] = i < lanes ? grid[(long)y * width + x + i] : 0f;
+            var real = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)lanes));
+            var (laneBits, dValue, dLogScale) = Laplace(Vector256.Load(lane), raw[0], raw[1]);
+            double bits = Vector256.Sum(Vector256.ConditionalSelect(real, laneBits, Vector256<float>.Zero));
+            dValue = Vector256.ConditionalSelect(real, dValue, Vector256<float>.Zero);
+            if (own is not null)
             {
-                float value = grid[(long)y * width + x + i];
-                var (b, dValue, dLogScale) = Laplace(value, raw[0].GetElement(i), raw[1].GetElement(i));
-                bits += b;
-                dRaw[i] = -dValue;
-                dRaw[8 + i] = dLogScale;
-                if (own is not null) own[i] = dValue;
+                dValue.Store(lane);
+                for (int i = 0; i < lanes; i++) own[i] = lane[i];
             }
             if (sums is null) return bits;
 
@@ -213,8 +211,8 @@ public static class ArmRate
             int widest = Math.Max(_width, _context);
             var gradient = stackalloc Vector256<float>[widest];
             var previous = stackalloc Vector256<float>[widest];
-            gradient[0] = Vector256.Load(dRaw);
-            gradient[1] = Vector256.Load(dRaw + 8);
+            gradient[0] = -dValue;                            // bits depend on value − μ
+            gradient[1] = Vector256.ConditionalSelect(real, dLogScale, Vector256<float>.Zero);
             for (int l = _hidden; l >= 0; l--)
             {
                 int n = _inputs[l], m = _outputs[l];
@@ -286,24 +284,35 @@ public static class ArmRate
     }
 
     /// <summary>
-    /// −log2 of the value's probability under a Laplace(μ, e^s) discretised to unit bins (the log-scale clamped to the
-    /// decoder's range; probabilities below 1e-9 held there), and its derivatives in the value and the raw log-scale.
+    /// −log2 of each lane's value's probability under a Laplace(μ, e^s) discretised to unit bins (the log-scale clamped
+    /// to the decoder's range; probabilities below 1e-9 held there), and its derivatives in the value and the raw
+    /// log-scale. F(t) is ½e^{t/b} below zero and 1 − ½e^{−t/b} above: the difference is taken on the side that keeps
+    /// its precision in float.
     /// </summary>
-    internal static (double Bits, float DValue, float DLogScale) Laplace(float value, float mu, float rawLogScale)
+    private static (Vector256<float> Bits, Vector256<float> DValue, Vector256<float> DLogScale) Laplace(Vector256<float> value, Vector256<float> mu, Vector256<float> rawLogScale)
     {
-        bool clamped = rawLogScale < ArmConfig.LogScaleMin || rawLogScale > ArmConfig.LogScaleMax;
-        double scale = Math.Exp(Math.Clamp(rawLogScale, ArmConfig.LogScaleMin, ArmConfig.LogScaleMax));
-        double a = value - mu, upper = a + 0.5, lower = a - 0.5;
-        double eUpper = Math.Exp(-Math.Abs(upper) / scale), eLower = Math.Exp(-Math.Abs(lower) / scale);
-        // F(t) = ½e^{t/b} below zero, 1 − ½e^{−t/b} above: the difference taken on the side that keeps its precision.
-        double p = lower >= 0 ? 0.5 * (eLower - eUpper) : upper <= 0 ? 0.5 * (eUpper - eLower) : 1 - 0.5 * eUpper - 0.5 * eLower;
-        if (!(p > MinProbability)) return (-Math.Log2(MinProbability), 0, 0);
-        double dBits = -1 / (p * Math.Log(2));
-        double fUpper = eUpper / (2 * scale), fLower = eLower / (2 * scale);
-        double dValue = dBits * (fUpper - fLower);
-        double dLogScale = clamped ? 0 : dBits * -(upper * fUpper - lower * fLower);
-        return (-Math.Log2(p), (float)dValue, (float)dLogScale);
+        var min = Vector256.Create((float)ArmConfig.LogScaleMin);
+        var max = Vector256.Create((float)ArmConfig.LogScaleMax);
+        var inRange = Vector256.GreaterThanOrEqual(rawLogScale, min) & Vector256.LessThanOrEqual(rawLogScale, max);
+        var inverse = Vector256.Exp(-Vector256.Min(Vector256.Max(rawLogScale, min), max));     // 1 / b
+        var half = Vector256.Create(0.5f);
+        var a = value - mu;
+        var upper = a + half;
+        var lower = a - half;
+        var eUpper = Vector256.Exp(-Vector256.Abs(upper) * inverse);
+        var eLower = Vector256.Exp(-Vector256.Abs(lower) * inverse);
+        var p = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(lower, Vector256<float>.Zero), half * (eLower - eUpper),
+            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(upper, Vector256<float>.Zero), half * (eUpper - eLower),
+                Vector256<float>.One - half * eUpper - half * eLower));
+        var likely = Vector256.GreaterThan(p, Vector256.Create(MinProbability));
+        var bits = Vector256.ConditionalSelect(likely, -Vector256.Log2(p), Vector256.Create(-MathF.Log2(MinProbability)));
+        var dBits = Vector256.Create(-1 / MathF.Log(2)) / p;
+        var fUpper = eUpper * half * inverse;
+        var fLower = eLower * half * inverse;
+        var dValue = Vector256.ConditionalSelect(likely, dBits * (fUpper - fLower), Vector256<float>.Zero);
+        var dLogScale = Vector256.ConditionalSelect(likely & inRange, -dBits * (upper * fUpper - lower * fLower), Vector256<float>.Zero);
+        return (bits, dValue, dLogScale);
     }
 
-    private const double MinProbability = 1e-9;
+    private const float MinProbability = 1e-9f;
 }
