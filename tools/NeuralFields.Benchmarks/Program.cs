@@ -10,6 +10,7 @@ using NeuralFields.Benchmarks;
 // nf-bench lossless-bitplanes IMAGE... [--crop 64] [--steps 2000]: a bit-plane model's cost as a coder (cross-entropy of its bits + its weights) next to format 4.
 // nf-bench latent IMAGE... [--crop N] [--lambdas ...]: the latent-grid codec against libjpeg, WebP, AVIF, JPEG XL and JPEG 2000 at the same sizes, BD-rates, RD plot.
 // nf-bench peers IMAGE FILE.nf...: neural files already made against the classic encoders at each file's size.
+// nf-bench latent-step IMAGE [--steps N]: a latent-grid training step's parts: the rate in C# against TorchSharp, the split step against TorchSharp's.
 // nf-bench photos KODAK [--sizes WxH,...] [--times 60,300,900]: real photos with nf fit's defaults, PSNR after each time budget and peak memory.
 if (args.Length > 0 && args[0] == "photos") return PhotoBenchmark.Run(args[1..]);
 // nf-bench memory [--nf PATH]: the planning estimate against the peak resident memory of nf fit, config by config.
@@ -25,6 +26,7 @@ return arguments.Command switch
     "codec" => CodecBenchmark.Run(arguments),
     "latent" => LatentBenchmark.Run(arguments),
     "peers" => PeerBenchmark.Run(arguments),
+    "latent-step" => LatentStepBenchmark.Run(arguments),
     "lossless-codec" => LosslessCodecBenchmark.Run(arguments),
     "lossless-bitplanes" => BitPlaneCostBenchmark.Run(arguments),
     _ => Arguments.Usage(),
