@@ -59,9 +59,9 @@ public static class ArmRate
     private sealed unsafe class Network : IDisposable
     {
         private readonly int _context, _width, _hidden;
-        private readonly int[] _inputs, _outputs, _weightAt, _transposedAt, _biasAt;
+        private readonly int[] _inputs, _outputs, _weightAt, _biasAt;
         private readonly int _parameters;                 // weights and biases of every layer: one accumulator each
-        private readonly Vector256<float>* _values;       // per layer W [out, in], Wᵀ [in, out] and the bias, broadcast
+        private readonly Vector256<float>* _values;       // per layer W [out, in] and the bias, broadcast
 
         public Network(ArmConfig arm, IReadOnlyList<(float[] Weight, float[] Bias)> layers)
         {
@@ -71,7 +71,7 @@ public static class ArmRate
             int count = _hidden + 1;
             _inputs = Enumerable.Range(0, count).Select(l => l == 0 ? _context : _width).ToArray();
             _outputs = Enumerable.Range(0, count).Select(l => l == _hidden ? ArmConfig.Outputs : _width).ToArray();
-            (_weightAt, _transposedAt, _biasAt) = (new int[count], new int[count], new int[count]);
+            (_weightAt, _biasAt) = (new int[count], new int[count]);
             int at = 0;
             for (int l = 0; l < count; l++)
             {
@@ -83,11 +83,6 @@ public static class ArmRate
                 at += _outputs[l];
             }
             _parameters = at;
-            for (int l = 0; l < count; l++)
-            {
-                _transposedAt[l] = at;
-                at += _inputs[l] * _outputs[l];
-            }
             _values = (Vector256<float>*)NativeMemory.AlignedAlloc((nuint)(at * sizeof(Vector256<float>)), 32);
             for (int l = 0; l < count; l++)
             {
@@ -96,9 +91,7 @@ public static class ArmRate
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        var v = Vector256.Create(layers[l].Weight[j * n + i]);
-                        _values[_weightAt[l] + j * n + i] = v;
-                        _values[_transposedAt[l] + i * m + j] = v;
+                        _values[_weightAt[l] + j * n + i] = Vector256.Create(layers[l].Weight[j * n + i]);
                     }
                     _values[_biasAt[l] + j] = Vector256.Create(layers[l].Bias[j]);
                 }
@@ -156,7 +149,7 @@ public static class ArmRate
         /// <summary>
         /// Eight latents of row <paramref name="y"/> from column <paramref name="x"/> (<paramref name="lanes"/> of them
         /// real): context, layers, Laplace bits; with accumulators, their gradients back to the context and the weights.
-        /// Loops run over outputs innermost, so each step's sums are independent of each other.
+        /// Products keep four sums in registers at a time, four independent chains.
         /// </summary>
         private double Block(float* grid, int width, int y, int x, int lanes, float* own, float* contextGradient, Vector256<float>* sums)
         {
@@ -180,17 +173,36 @@ public static class ArmRate
                 int n = _inputs[l], m = _outputs[l];
                 var input = act + inputAt;
                 var output = input + n;
-                var transposed = _values + _transposedAt[l];
+                var weights = _values + _weightAt[l];
                 var bias = _values + _biasAt[l];
-                for (int j = 0; j < m; j++) output[j] = bias[j];
-                for (int i = 0; i < n; i++)
+                int j = 0;
+                // Four outputs at a time, their sums in registers: four independent chains over the inputs.
+                for (; j + 4 <= m; j += 4)
                 {
-                    var v = input[i];
-                    var row = transposed + i * m;
-                    for (int j = 0; j < m; j++) output[j] += row[j] * v;
+                    Vector256<float> s0 = bias[j], s1 = bias[j + 1], s2 = bias[j + 2], s3 = bias[j + 3];
+                    var w0 = weights + j * n;
+                    var w1 = w0 + n;
+                    var w2 = w1 + n;
+                    var w3 = w2 + n;
+                    for (int i = 0; i < n; i++)
+                    {
+                        var v = input[i];
+                        s0 += w0[i] * v;
+                        s1 += w1[i] * v;
+                        s2 += w2[i] * v;
+                        s3 += w3[i] * v;
+                    }
+                    (output[j], output[j + 1], output[j + 2], output[j + 3]) = (s0, s1, s2, s3);
+                }
+                for (; j < m; j++)
+                {
+                    var sum = bias[j];
+                    var w = weights + j * n;
+                    for (int i = 0; i < n; i++) sum += w[i] * input[i];
+                    output[j] = sum;
                 }
                 if (l < _hidden)
-                    for (int j = 0; j < m; j++) output[j] = Vector256.Max(output[j], Vector256<float>.Zero);
+                    for (int k = 0; k < m; k++) output[k] = Vector256.Max(output[k], Vector256<float>.Zero);
                 if (l < _hidden) inputAt += n;
             }
             var raw = act + inputAt + _inputs[_hidden];      // μ, then the raw log-scale
@@ -220,18 +232,34 @@ public static class ArmRate
                 var weights = _values + _weightAt[l];
                 var weightSum = sums + _weightAt[l];
                 var biasSum = sums + _biasAt[l];
-                for (int i = 0; i < n; i++) previous[i] = Vector256<float>.Zero;
                 for (int j = 0; j < m; j++)
                 {
                     var g = gradient[j];
                     biasSum[j] += g;
-                    var row = weights + j * n;
                     var sumRow = weightSum + j * n;
-                    for (int i = 0; i < n; i++)
+                    for (int i = 0; i < n; i++) sumRow[i] += g * input[i];
+                }
+                // The inputs' gradients four at a time, their sums in registers.
+                int k = 0;
+                for (; k + 4 <= n; k += 4)
+                {
+                    Vector256<float> p0 = default, p1 = default, p2 = default, p3 = default;
+                    for (int j = 0; j < m; j++)
                     {
-                        sumRow[i] += g * input[i];
-                        previous[i] += row[i] * g;
+                        var g = gradient[j];
+                        var row = weights + j * n + k;
+                        p0 += row[0] * g;
+                        p1 += row[1] * g;
+                        p2 += row[2] * g;
+                        p3 += row[3] * g;
                     }
+                    (previous[k], previous[k + 1], previous[k + 2], previous[k + 3]) = (p0, p1, p2, p3);
+                }
+                for (; k < n; k++)
+                {
+                    Vector256<float> sum = default;
+                    for (int j = 0; j < m; j++) sum += weights[j * n + k] * gradient[j];
+                    previous[k] = sum;
                 }
                 if (l == 0) break;
                 for (int i = 0; i < n; i++)
