@@ -32,14 +32,15 @@ public static class ArmRate
         var weights = layers.Select(l => (l.Weight.detach().contiguous(), l.Bias.detach().contiguous())).ToList();
         using var network = new Network(arm, weights.Select(w => (ToArray(w.Item1), ToArray(w.Item2))).ToList());
         int height = (int)window.shape[0], width = (int)window.shape[1];
-        var gridGradient = gradients ? zeros(height, width) : null;
-        var layerGradients = gradients ? layers.Select(l => (zeros_like(l.Weight), zeros_like(l.Bias))).ToList() : null;
+        // Every element of these is written by the pass (the gather covers the window, the reductions every weight).
+        var gridGradient = gradients ? empty(height, width) : null;
+        var layerGradients = gradients ? layers.Select(l => (empty_like(l.Weight), empty_like(l.Bias))).ToList() : null;
         double bits;
         unsafe
         {
             bits = network.Run(TensorPointer.Float(values), height, width, top, left, rows, columns,
                 gridGradient is null ? null : TensorPointer.Float(gridGradient),
-                layerGradients?.Select(g => ((nint)TensorPointer.Float(g.Item1), (nint)TensorPointer.Float(g.Item2))).ToList());
+                layerGradients?.Select(g => (TensorPointer.Address(g.Item1), TensorPointer.Address(g.Item2))).ToList());
         }
         var result = tensor((float)bits);
         if (gradients)
@@ -104,9 +105,10 @@ public static class ArmRate
         {
             bool backward = gridGradient is not null;
             long owned = (long)rows * columns;
-            // ∂bits/∂(own value) per owned latent, and ∂bits/∂(context k), gathered into the grid's gradient after.
-            float* own = backward ? (float*)NativeMemory.AllocZeroed((nuint)Math.Max(1, owned), sizeof(float)) : null;
-            float* context = backward ? (float*)NativeMemory.AllocZeroed((nuint)Math.Max(1, owned * _context), sizeof(float)) : null;
+            // ∂bits/∂(own value) per owned latent, and ∂bits/∂(context k), gathered into the grid's gradient after;
+            // the blocks write every owned latent's entries.
+            float* own = backward ? (float*)NativeMemory.Alloc((nuint)Math.Max(1, owned), sizeof(float)) : null;
+            float* context = backward ? (float*)NativeMemory.Alloc((nuint)Math.Max(1, owned * _context), sizeof(float)) : null;
             int chunks = Math.Max(1, Math.Min(Chunks, rows));
             var bits = new double[chunks];
             // Per chunk one accumulator per weight and bias, in the layout of _values.
@@ -202,8 +204,10 @@ public static class ArmRate
                     output[j] = sum;
                 }
                 if (l < _hidden)
+                {
                     for (int k = 0; k < m; k++) output[k] = Vector256.Max(output[k], Vector256<float>.Zero);
-                if (l < _hidden) inputAt += n;
+                    inputAt += n;
+                }
             }
             var raw = act + inputAt + _inputs[_hidden];      // μ, then the raw log-scale
 

@@ -8,4 +8,10 @@ namespace NeuralFields.Core.Runtime;
 internal static unsafe class TensorPointer
 {
     public static float* Float(Tensor t) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
+
+    public static nint Address(Tensor t) => (nint)Float(t);
+
+    /// <summary>Each tensor's position in <paramref name="tensors"/> by its memory: parameters are matched so, since wrappers of one tensor may be different objects.</summary>
+    public static Dictionary<nint, int> IndexByAddress(IEnumerable<Tensor> tensors) =>
+        tensors.Select((t, i) => (At: Address(t), i)).ToDictionary(t => t.At, t => t.i);
 }

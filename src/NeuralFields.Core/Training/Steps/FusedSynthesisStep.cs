@@ -31,11 +31,10 @@ public sealed class FusedSynthesisStep : ITrainingStep
         _lossTerms = lossTerms;
         _features = new FusedFeatures(model.Encoding.OutputDims);
         _network = new FusedNetwork(model, _features, lanes);
-        // Parameters are matched by their memory: wrappers of one tensor may be different objects.
-        var adamIndex = adam.Parameters.Select((p, i) => (At: Address(p), i)).ToDictionary(t => t.At, t => t.i);
-        if (_network.Parameters.Any(p => !adamIndex.ContainsKey(Address(p))))
+        var adamIndex = TensorPointer.IndexByAddress(adam.Parameters);
+        if (_network.Parameters.Any(p => !adamIndex.ContainsKey(TensorPointer.Address(p))))
             throw new InvalidOperationException("the optimiser does not train every parameter of the fused network");
-        _networkOrder = _network.Parameters.Select(p => adamIndex[Address(p)]).ToArray();
+        _networkOrder = _network.Parameters.Select(p => adamIndex[TensorPointer.Address(p)]).ToArray();
         _networkGradients = new Tensor?[adam.Parameters.Count];
         foreach (int i in _networkOrder) _networkGradients[i] = zeros_like(adam.Parameters[i]).DetachFromDisposeScope();
     }
@@ -43,8 +42,6 @@ public sealed class FusedSynthesisStep : ITrainingStep
     /// <summary>True when <paramref name="model"/>'s encoding asks for this step and the fused step computes its network and head.</summary>
     public static bool Suits(FieldModel model) =>
         model.Encoding.FeedsFusedNetwork && model.Head.QueriesPerSample == 1 && FusedNetwork.SupportsNetwork(model.Config, out _);
-
-    private static unsafe nint Address(Tensor t) => (nint)TensorPointer.Float(t);
 
     public unsafe StepResult Compute(Tensor coordinates, Tensor targets, bool backward, bool keepOutputs)
     {
@@ -57,7 +54,7 @@ public sealed class FusedSynthesisStep : ITrainingStep
         var featureGradients = backward ? empty(n, values.shape[1]) : null;
         var outputs = keepOutputs ? empty(n, _model.Head.RawOutputs) : null;
         _features.Use(TensorPointer.Float(values), featureGradients is null ? null : TensorPointer.Float(featureGradients));
-        nint[]? buffers = backward ? _networkOrder.Select(i => Address(_networkGradients[i]!)).ToArray() : null;
+        nint[]? buffers = backward ? _networkOrder.Select(i => TensorPointer.Address(_networkGradients[i]!)).ToArray() : null;
         double loss = _network.Run(TensorPointer.Float(values), TensorPointer.Float(y), n, outputs is null ? null : TensorPointer.Float(outputs), buffers);
         _features.Use(null, null);
         Tensor? terms = null;

@@ -24,18 +24,15 @@ public sealed class FusedTrainingStep : ITrainingStep
         _adam = adam;
         _network = new FusedNetwork(model, lanes);
         // Adam's parameter order, each with a persistent gradient buffer the network writes (no allocation per step).
-        // Parameters are matched by their memory: wrappers of one tensor may be different objects.
-        var index = _network.Parameters.Select((p, i) => (At: Address(p), i)).ToDictionary(t => t.At, t => t.i);
+        var index = TensorPointer.IndexByAddress(_network.Parameters);
         var parameters = adam.Parameters;
-        if (parameters.Count != _network.Parameters.Count || parameters.Any(p => !index.ContainsKey(Address(p))))
+        if (parameters.Count != _network.Parameters.Count || parameters.Any(p => !index.ContainsKey(TensorPointer.Address(p))))
             throw new InvalidOperationException("the optimiser's parameters are not the fused network's");
-        _order = parameters.Select(p => index[Address(p)]).ToArray();
+        _order = parameters.Select(p => index[TensorPointer.Address(p)]).ToArray();
         _gradients = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
     }
 
     private readonly int[] _order;
-
-    private static unsafe nint Address(Tensor t) => (nint)TensorPointer.Float(t);
 
     public FusedNetwork Network => _network;
 
@@ -52,7 +49,7 @@ public sealed class FusedTrainingStep : ITrainingStep
         if (backward)
         {
             buffers = new nint[_gradients.Length];
-            for (int i = 0; i < _gradients.Length; i++) buffers[_order[i]] = (nint)TensorPointer.Float(_gradients[i]);
+            for (int i = 0; i < _gradients.Length; i++) buffers[_order[i]] = TensorPointer.Address(_gradients[i]);
         }
         double loss = _network.Run(TensorPointer.Float(x), TensorPointer.Float(y), n, outputs is null ? null : TensorPointer.Float(outputs), buffers);
         _hasGradients = backward;
