@@ -52,6 +52,22 @@ public sealed class AudioCodecTests : IDisposable
     }
 
     [Fact]
+    public void Lossy_clips_default_to_a_1_D_latent_grid_file()
+    {
+        var source = WriteClip("tones.wav", new AudioFormat(8000, 2, 16, false), 2000);
+        var compress = Nf.Run("compress", source, "-o", Path("tones.nf"), "--steps", "30", "--lambda", "1e-3");
+        Assert.True(compress.ExitCode == 0, compress.Error + compress.Out);
+        var info = Nf.Run("info", Path("tones.nf"));
+        Assert.Contains("latent grids", info.Out);
+        Assert.Contains("encoding.latents.0 [2000]", info.Out);
+        Assert.Equal(0, Nf.Run("decompress", Path("tones.nf"), "-o", Path("tones-back.wav")).ExitCode);
+        var back = WavFile.Load(Path("tones-back.wav"));
+        Assert.Equal(WavFile.Load(source).Format, back.Format);
+        Assert.Equal(2000, back.Frames);
+        Assert.Contains("bits/frame", compress.Out);
+    }
+
+    [Fact]
     public void Float_clips_come_back_as_float_wav_at_their_rate_and_refuse_lossless_loading_as_exact()
     {
         var source = WriteClip("float.wav", new AudioFormat(16000, 1, 32, true), 400);

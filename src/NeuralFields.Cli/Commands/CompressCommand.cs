@@ -64,11 +64,12 @@ internal static class CompressCommand
             var (fieldConfig, _) = CommonOptions.ResolveConfig(parse.GetValue(preset) ?? (modelChosen ? null : ModalityRegistry.All[0].DefaultPreset), parse.GetValue(config));
             var rate = new LatentRateChoice(parse.GetValue(lambda), parse.GetValue(quality), parse.GetValue(bpp), parse.GetValue(time));
             bool latentConfig = fieldConfig.Encoding is Schema.Components.LatentGridConfig && !Directory.Exists(source);
-            // Lossy images default to the latent-grid codec; lossless ones keep the coordinate network (COIN) and its residual.
-            bool lossyImage = !latentConfig && !modelChosen && !parse.GetValue(lossless) && !Directory.Exists(source) && ModalityRegistry.ForSource(source).Name == "image";
-            if (latentConfig || lossyImage)
+            // Lossy images and clips default to the latent-grid codec; lossless ones get the predictive file.
+            bool lossyDefault = !latentConfig && !modelChosen && !parse.GetValue(lossless) && !Directory.Exists(source)
+                && ModalityRegistry.ForSource(source).Name is "image" or "audio";
+            if (latentConfig || lossyDefault)
             {
-                // A lossy image without a chosen model gets the latent preset its size calls for (null).
+                // A lossy image or clip without a chosen model gets the latent preset its size calls for (null).
                 LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), latentConfig ? fieldConfig : null, rate,
                     parse.GetValue(steps), parse.GetValue(seed), Load(), cancel);
                 return 0;

@@ -8,7 +8,7 @@ using NeuralFields.Schema;
 
 namespace NeuralFields.Cli.Commands;
 
-/// <summary>`nf compress IMAGE` with the latent-grid codec: plan and run the library's job, show progress and the result.</summary>
+/// <summary>`nf compress IMAGE|CLIP|VOLUME` with the latent-grid codec: plan and run the library's job, show progress and the result.</summary>
 internal static class LatentCommand
 {
     /// <param name="config">The model; null lets the library pick its default for the image's size.</param>
@@ -22,10 +22,11 @@ internal static class LatentCommand
             ? ConsoleProgress.Show(name, job.Options.TrainingSteps, observer => job.Run(_ => observer, cancel))
             : job.Run(fit => new Announced(name, fit), cancel);
         var h = result.Header;
+        var (rateUnit, point) = h.Signal.Modality switch { "image" => ("bpp", "pixel"), "audio" => ("bits/frame", "frame"), _ => ("bits/point", "point") };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name} -> {job.Target}: {h.FileBytes:N0} bytes, {h.BitsPerGridPoint:F4} bpp (latents {h.LatentBytes:N0} B, networks {h.WeightBytes:N0} B), " +
+            $"{name} -> {job.Target}: {h.FileBytes:N0} bytes, {h.BitsPerGridPoint:F4} {rateUnit} (latents {h.LatentBytes:N0} B, networks {h.WeightBytes:N0} B), " +
             $"PSNR {result.Psnr:F2} dB as decoded ({result.PsnrFloat:F2} dB before weight quantisation); {result.Steps} steps in {result.Seconds:F1} s, " +
-            $"{DecodeCost.MultiplicationsPerPixel(h.Config, h.Signal):N0} multiplications per pixel to decode"));
+            $"{DecodeCost.MultiplicationsPerPixel(h.Config, h.Signal):N0} multiplications per {point} to decode"));
     }
 
     /// <summary>Rate-control fits print plain progress lines, each fit named.</summary>

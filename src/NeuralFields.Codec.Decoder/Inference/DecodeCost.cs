@@ -6,7 +6,7 @@ namespace NeuralFields.Codec.Decoder.Inference;
 /// <summary>Multiplications the decoder spends per grid point (pixel), the codec's measure of decoding cost.</summary>
 public static class DecodeCost
 {
-    /// <summary>The network's per query (every linear layer), the latent grids' interpolation (8 per level) and, for latent grids, the ARM per latent times latents per pixel.</summary>
+    /// <summary>The network's per query (every linear layer), the latent grids' interpolation (8 per level in 2-D) and, for latent grids, the ARM per latent times latents per pixel.</summary>
     public static long MultiplicationsPerPixel(FieldConfig config, SignalInfo signal)
     {
         var layout = FieldLayout.Of(config, signal);
@@ -15,6 +15,7 @@ public static class DecodeCost
         if (config.Encoding is not LatentGridConfig grid) return network;
         long latents = Enumerable.Range(0, grid.Levels).Sum(l => grid.LevelShape(l).Aggregate(1L, (a, d) => a * d));
         double perPixel = (double)latents / signal.SampleCount;
-        return network + 8L * grid.Levels + (long)Math.Round(grid.Arm.Multiplications * perPixel);
+        long interpolation = (1L << signal.CoordinateDims) * signal.CoordinateDims;      // 2^d corners, d blends each: 8 for an image
+        return network + interpolation * grid.Levels + (long)Math.Round(grid.Arm.Multiplications * perPixel);
     }
 }

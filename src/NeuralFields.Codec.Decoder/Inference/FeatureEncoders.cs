@@ -151,8 +151,8 @@ internal sealed class HashGridEncoder : FeatureEncoder
 }
 
 /// <summary>
-/// Latent grids: per level, gain · the bilinear interpolation of the level's grid at the query (docs/format.md §9.1),
-/// lower x corner first, the two rows blended last. Level values are round(gain · stored value), as the TorchSharp model
+/// Latent grids: per level, gain · the linear interpolation of the level's grid along each axis at the query
+/// (docs/format.md §9.1): lower corner first along every axis, x blended first, then y, then z. Level values are round(gain · stored value), as the TorchSharp model
 /// rounds them when it renders; a file's grids hold integers / gain, so this is the integer itself.
 /// </summary>
 [Computes(typeof(LatentGridConfig))]
@@ -177,17 +177,48 @@ internal sealed class LatentGridEncoder : FeatureEncoder
         for (int l = 0; l < _levels.Length; l++)
         {
             var shape = _config.LevelShape(l);
-            int h = shape[0], w = shape[1];
             var grid = _levels[l];
-            for (int j = 0; j < q; j++)
+            var values = output.Slice(l * q, q);
+            switch (shape.Length)
             {
-                var (x0, x1, fx) = Corners(input[j], w);
-                var (y0, y1, fy) = Corners(input[q + j], h);
-                float top = grid[y0 * w + x0] * (1 - fx) + grid[y0 * w + x1] * fx;
-                float bottom = grid[y1 * w + x0] * (1 - fx) + grid[y1 * w + x1] * fx;
-                output[l * q + j] = top * (1 - fy) + bottom * fy;
+                case 1:
+                    for (int j = 0; j < q; j++)
+                    {
+                        var (x0, x1, fx) = Corners(input[j], shape[0]);
+                        values[j] = grid[x0] * (1 - fx) + grid[x1] * fx;
+                    }
+                    break;
+                case 2:
+                    for (int j = 0; j < q; j++)
+                    {
+                        int w = shape[1];
+                        var (x0, x1, fx) = Corners(input[j], w);
+                        var (y0, y1, fy) = Corners(input[q + j], shape[0]);
+                        values[j] = Blend(grid, y0 * w, y1 * w, x0, x1, fx, fy);
+                    }
+                    break;
+                default:
+                    for (int j = 0; j < q; j++)
+                    {
+                        int w = shape[2], plane = shape[1] * w;
+                        var (x0, x1, fx) = Corners(input[j], w);
+                        var (y0, y1, fy) = Corners(input[q + j], shape[1]);
+                        var (z0, z1, fz) = Corners(input[2 * q + j], shape[0]);
+                        float near = Blend(grid, z0 * plane + y0 * w, z0 * plane + y1 * w, x0, x1, fx, fy);
+                        float far = Blend(grid, z1 * plane + y0 * w, z1 * plane + y1 * w, x0, x1, fx, fy);
+                        values[j] = near * (1 - fz) + far * fz;
+                    }
+                    break;
             }
         }
+    }
+
+    /// <summary>Bilinear within one plane: the rows starting at <paramref name="top"/> and <paramref name="bottom"/>, each blended along x, then the two.</summary>
+    private static float Blend(float[] grid, int top, int bottom, int x0, int x1, float fx, float fy)
+    {
+        float upper = grid[top + x0] * (1 - fx) + grid[top + x1] * fx;
+        float lower = grid[bottom + x0] * (1 - fx) + grid[bottom + x1] * fx;
+        return upper * (1 - fy) + lower * fy;
     }
 
     /// <summary>p = clamp(((c + 1)·0.5)·n − 0.5, 0, n − 1) in float; lower cell clamp(⌊p⌋, 0, n − 2), upper min(lower + 1, n − 1), weight p − lower.</summary>

@@ -43,31 +43,48 @@ public static class LatentCoding
     private delegate void Coder(int index, int[] cumulative, int floor, int radius);
 
     /// <summary>
-    /// For every latent in raster order: its context (the <see cref="ArmConfig.Offsets"/> neighbours already
-    /// coded, 0 outside the grid), the ARM's prediction and its table; then <paramref name="code"/> codes it.
-    /// A context of zeros, common at low rates, is predicted once.
+    /// For every latent of a 1-, 2- or 3-D grid in raster order: its context (the <see cref="ArmConfig.OffsetsFor"/>
+    /// neighbours, all already coded, 0 outside the grid), the ARM's prediction and its table; then
+    /// <paramref name="code"/> codes it. A context of zeros, common at low rates, is predicted once.
     /// </summary>
     private static void Visit(int[] shape, int[] values, FixedPointArm arm, Coder code)
     {
-        int h = shape[0], w = shape[1], count = arm.Config.Context;
-        var offsets = ArmConfig.Offsets;
+        int axes = shape.Length, count = arm.Config.Context;
+        var offsets = ArmConfig.OffsetsFor(axes);
+        // Each offset as one step in the flat array, and per axis; the position is tracked slowest axis first.
+        Span<int> flat = stackalloc int[count];
+        Span<int> steps = stackalloc int[count * axes];
+        for (int k = 0; k < count; k++)
+            for (int a = 0, stride = 1; a < axes; a++)
+            {
+                int axis = axes - 1 - a;
+                steps[k * axes + axis] = offsets[k][axis];
+                flat[k] += offsets[k][axis] * stride;
+                stride *= shape[axis];
+            }
+        Span<int> position = stackalloc int[axes];
         Span<int> context = stackalloc int[count];
         (long Mu, long LogScale)? zero = null;
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
+        for (int i = 0; i < values.Length; i++)
+        {
+            bool allZero = true;
+            for (int k = 0; k < count; k++)
             {
-                bool allZero = true;
-                for (int k = 0; k < count; k++)
+                bool inside = true;
+                for (int a = 0; a < axes; a++)
                 {
-                    int yy = y + offsets[k].Dy, xx = x + offsets[k].Dx;
-                    int v = yy >= 0 && xx >= 0 && xx < w ? values[yy * w + xx] : 0;   // rows below are never in a causal context
-                    context[k] = v;
-                    allZero &= v == 0;
+                    int p = position[a] + steps[k * axes + a];
+                    inside &= p >= 0 && p < shape[a];
                 }
-                var (mu, logScale) = allZero ? zero ??= arm.Predict(context) : arm.Predict(context);
-                var (floor, phase, scaleIndex) = FixedPointArm.Table(mu, logScale);
-                code(y * w + x, LaplaceTables.Cumulative(scaleIndex, phase), floor, LaplaceTables.Radius(scaleIndex));
+                int v = inside ? values[i + flat[k]] : 0;
+                context[k] = v;
+                allZero &= v == 0;
             }
+            var (mu, logScale) = allZero ? zero ??= arm.Predict(context) : arm.Predict(context);
+            var (floor, phase, scaleIndex) = FixedPointArm.Table(mu, logScale);
+            code(i, LaplaceTables.Cumulative(scaleIndex, phase), floor, LaplaceTables.Radius(scaleIndex));
+            for (int a = axes - 1; a >= 0 && ++position[a] == shape[a]; a--) position[a] = 0;
+        }
     }
 
     private static void EncodeOne(RangeEncoder encoder, long offset, int[] cumulative, int radius)

@@ -7,7 +7,7 @@ using NeuralFields.Schema.IO;
 namespace NeuralFields.Codec.Compression;
 
 /// <summary>
-/// One image to compress with the latent-grid codec, checked and loaded: <see cref="Plan"/> refuses a bad source,
+/// One image (or, with a latent preset named, a clip or volume) to compress with the latent-grid codec, checked and loaded: <see cref="Plan"/> refuses a bad source,
 /// output or option before any training; <see cref="Run"/> trains (once, or as the rate control's search) and writes
 /// the file whole.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class LatentFileJob
 {
     public const string DefaultPreset = "latent";
 
-    /// <summary>Images below this many pixels get <c>latent-fast</c> by default: its networks cost about half the bytes.</summary>
+    /// <summary>Images below this many pixels (clips below this many frames) get <c>latent-fast</c> by default: its networks cost about half the bytes.</summary>
     public const long SmallImagePixels = 128 * 128;
 
     private readonly LoadedSignal _signal;
@@ -42,8 +42,9 @@ public sealed class LatentFileJob
     public static LatentFileJob Plan(string source, string target, FieldConfig? config, LatentRateChoice rate, int? steps, long seed, LoadOptions load)
     {
         (var modality, target) = FileCompression.Prepare(source, target);     // checked before any work
-        if (modality.Name != "image")
-            throw new NeuralFieldsException($"{source}: the latent-grid codec compresses images; use a coordinate preset (e.g. --preset {modality.DefaultPreset}) for {modality.Name}");
+        // Grids have 1 to 3 axes: images, audio and volumes; a mesh's signed-distance field has its own codec path.
+        if (modality.Name == "shape")
+            throw new NeuralFieldsException($"{source}: the latent-grid codec compresses images, audio and volumes; use a coordinate preset (e.g. --preset {modality.DefaultPreset}) for meshes");
         var signal = modality.Load(source, load);
         config ??= Core.Models.Presets.Load(signal.Info.SampleCount < SmallImagePixels ? "latent-fast" : DefaultPreset);
         var options = new LatentOptions(config) { Lambda = rate.ResolveLambda(), Steps = steps, TimeBudget = rate.Time, Seed = seed };

@@ -30,9 +30,11 @@ public static class LatentCompressor
         IReadOnlyDictionary<string, string>? attributes = null, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         options.Validate();
-        if (signal.Modality != "image") throw new NeuralFieldsException($"the latent-grid codec compresses images, not {signal.Modality}");
+        if (signal.CoordinateDims > LatentGridConfig.MaxDimensions)
+            throw new NeuralFieldsException($"the latent-grid codec compresses signals of 1 to {LatentGridConfig.MaxDimensions} axes, not {signal.CoordinateDims}");
         if (samples.LongLength != signal.SampleCount * signal.Channels) throw new ArgumentException("sample count does not match the signal");
         var config = options.Config with { Encoding = ((LatentGridConfig)options.Config.Encoding).For(signal.Dimensions) };
+        config.Validate();                                           // the sized grids too, before any training
         ModelLayout.Tensors(config, signal);
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();

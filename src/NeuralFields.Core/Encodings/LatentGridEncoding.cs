@@ -32,7 +32,7 @@ public sealed class LatentGridEncoding : Encoding
 
     public LatentGridEncoding(LatentGridConfig config, int inputDims) : base("latent_grid", inputDims)
     {
-        config.Tensors(inputDims);                                   // refuses unsized or non-2-D grids
+        config.Tensors(inputDims);                                   // refuses unsized grids and more than 3 axes
         _config = config;
         for (int l = 0; l < config.Levels; l++)
             latents.Add(new Parameter(zeros(config.LevelShape(l).Select(d => (long)d).ToArray())));
@@ -42,6 +42,9 @@ public sealed class LatentGridEncoding : Encoding
     }
 
     public override int OutputDims => _config.Levels;
+
+    /// <summary>The grids' axes: 1 (audio), 2 (images) or 3 (volumes).</summary>
+    private int Axes => _config.Resolution.Length;
 
     public override EncodingConfig Config => _config;
 
@@ -142,14 +145,15 @@ public sealed class LatentGridEncoding : Encoding
         using var scope = NewDisposeScope();
         if (IsSampleGrid(coordinates))
         {
-            // The whole pixel grid in order: torch's bilinear upsampling (align_corners false) computes the same
-            // interpolation (source position (i + ½)·n/N − ½, clamped) with fused kernels, forward and backward.
+            // The whole sample grid in order: torch's linear, bilinear or trilinear upsampling (align_corners false)
+            // computes the same interpolation (source position (i + ½)·n/N − ½, clamped) with fused kernels, forward and backward.
             var size = _config.Resolution.Reverse().Select(d => (long)d).ToArray();
-            var levels = grids.Select(g => nn.functional.interpolate(g.unsqueeze(0).unsqueeze(0), size, mode: InterpolationMode.Bilinear, align_corners: false).reshape(-1)).ToList();
+            var mode = Axes switch { 1 => InterpolationMode.Linear, 2 => InterpolationMode.Bilinear, _ => InterpolationMode.Trilinear };
+            var levels = grids.Select(g => nn.functional.interpolate(g.unsqueeze(0).unsqueeze(0), size, mode: mode, align_corners: false).reshape(-1)).ToList();
             return stack(levels, 1).MoveToOuterDisposeScope();
         }
         var (indices, weights) = Plan(coordinates);
-        // Every level's four corners in one gather: [levels, 4, N] values, weighted and summed over the corners.
+        // Every level's 2^axes corners in one gather: [levels, corners, N] values, weighted and summed over the corners.
         var flat = ReferenceEquals(grids, _heldGrids) ? _heldFlat! : Concatenated(grids);
         var corners = flat.index_select(0, indices).reshape(weights.shape);
         return (corners * weights).sum(1).t().contiguous().MoveToOuterDisposeScope();
@@ -166,12 +170,14 @@ public sealed class LatentGridEncoding : Encoding
     {
         long points = _config.Resolution.Aggregate(1L, (a, d) => a * d);
         if (coordinates.shape[0] != points) return false;
-        _sampleGrid ??= tensor(SampleGrid.Coordinates(_config.Resolution.Reverse().ToArray())).reshape(-1, 2).DetachFromDisposeScope();
+        _sampleGrid ??= tensor(SampleGrid.Coordinates(_config.Resolution.Reverse().ToArray())).reshape(-1, Axes).DetachFromDisposeScope();
         return _sampleGrid.allclose(coordinates, 0, 0);
     }
 
     /// <summary>
-    /// Corner indices into the concatenated grids and bilinear weights, [levels, 4, N], for these coordinates. They
+    /// Corner indices into the concatenated grids and their weights, [levels, 2^axes, N], for these coordinates (corner c
+    /// takes the upper cell along coordinate axis a where bit a of c is set, x first; its weight is the product of the
+    /// axes' weights in that order). They
     /// depend on the coordinates alone, so a full-batch run computes them once: the plan keeps a copy of its
     /// coordinates and is reused only for equal ones (one comparison per step).
     /// </summary>
@@ -187,20 +193,39 @@ public sealed class LatentGridEncoding : Encoding
         }
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = coordinates.select(1, 0);
-        var y = coordinates.select(1, 1);
+        int axes = Axes;
         var indexParts = new List<Tensor>();
         var weightParts = new List<Tensor>();
         long offset = 0;
         for (int l = 0; l < _config.Levels; l++)
         {
-            var shape = _config.LevelShape(l);
-            int h = shape[0], w = shape[1];
-            var (x0, x1, fx) = Corners(x, w);
-            var (y0, y1, fy) = Corners(y, h);
-            indexParts.Add(stack([y0 * w + x0, y0 * w + x1, y1 * w + x0, y1 * w + x1]) + offset);
-            weightParts.Add(stack([(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy]));
-            offset += (long)h * w;
+            var shape = _config.LevelShape(l);                       // slowest axis first; coordinate axis a is shape[axes − 1 − a]
+            var axis = new (Tensor Lower, Tensor Upper, Tensor Fraction)[axes];
+            var stride = new long[axes];
+            for (int a = 0; a < axes; a++)
+            {
+                axis[a] = Corners(coordinates.select(1, a), shape[axes - 1 - a]);
+                stride[a] = a == 0 ? 1 : stride[a - 1] * shape[axes - a];
+            }
+            var cornerIndices = new List<Tensor>();
+            var cornerWeights = new List<Tensor>();
+            for (int c = 0; c < 1 << axes; c++)
+            {
+                Tensor? index = null, weight = null;
+                for (int a = 0; a < axes; a++)
+                {
+                    bool upper = ((c >> a) & 1) == 1;
+                    var cell = (upper ? axis[a].Upper : axis[a].Lower) * stride[a];
+                    var share = upper ? axis[a].Fraction : 1 - axis[a].Fraction;
+                    index = index is null ? cell : index + cell;
+                    weight = weight is null ? share : weight * share;
+                }
+                cornerIndices.Add(index!);
+                cornerWeights.Add(weight!);
+            }
+            indexParts.Add(stack(cornerIndices) + offset);
+            weightParts.Add(stack(cornerWeights));
+            offset += shape.Aggregate(1L, (n, d) => n * d);
         }
         var indices = stack(indexParts).reshape(-1).DetachFromDisposeScope();
         var weights = stack(weightParts).DetachFromDisposeScope();
@@ -236,15 +261,28 @@ public sealed class LatentGridEncoding : Encoding
         return (lowerIndex, upperIndex, fraction);
     }
 
-    /// <summary>Bits the entropy model gives <paramref name="grids"/>: Σ −log2(F(v + ½) − F(v − ½)) over every latent of every level (<see cref="ArmRate"/>).</summary>
+    /// <summary>
+    /// Bits the entropy model gives <paramref name="grids"/>: Σ −log2(F(v + ½) − F(v − ½)) over every latent of every
+    /// level; 2-D grids in one C# pass (<see cref="ArmRate"/>), 1-D and 3-D ones through <see cref="Predict"/>'s autograd.
+    /// </summary>
     public Tensor Bits(IReadOnlyList<Tensor> grids)
     {
         using var scope = NewDisposeScope();
         var layers = ArmLayers();
         Tensor total = zeros(1);
         foreach (var grid in grids)
-            total = total + ArmRate.Bits(grid, _config.Arm, layers, 0, 0, (int)grid.shape[0], (int)grid.shape[1]);
+            total = total + (Axes == 2
+                ? ArmRate.Bits(grid, _config.Arm, layers, 0, 0, (int)grid.shape[0], (int)grid.shape[1])
+                : LatentBits(grid).sum());
         return total.squeeze().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Each latent's bits, in the grid's shape.</summary>
+    private Tensor LatentBits(Tensor grid)
+    {
+        using var scope = NewDisposeScope();
+        var (mu, logScale) = Predict(grid);
+        return LaplaceBits(grid.reshape(-1), mu, logScale).reshape(grid.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>The entropy model's (weight, bias) parameters, layer by layer.</summary>
@@ -257,9 +295,9 @@ public sealed class LatentGridEncoding : Encoding
 
     /// <summary>
     /// An unbiased estimate of <see cref="Bits"/> from one band of rows per level: <paramref name="fraction"/> of the
-    /// level's rows (at least one) starting at a row <paramref name="random"/> draws, their bits computed from their
-    /// real causal context above the band, times rows / band rows. A large image's training then holds one band's
-    /// entropy-model activations instead of every latent's.
+    /// level's rows (at least one; slices of a volume, samples of a 1-D grid) starting at a row <paramref name="random"/>
+    /// draws, their bits computed from their real causal context above the band, times rows / band rows. A large
+    /// image's training then holds one band's entropy-model activations instead of every latent's.
     /// </summary>
     public Tensor BandBits(IReadOnlyList<Tensor> grids, double fraction, Random random)
     {
@@ -268,25 +306,37 @@ public sealed class LatentGridEncoding : Encoding
         Tensor total = zeros(1);
         foreach (var grid in grids)
         {
-            int h = (int)grid.shape[0], w = (int)grid.shape[1];
+            int h = (int)grid.shape[0], w = Axes == 2 ? (int)grid.shape[1] : 0;
             int rows = Math.Clamp((int)Math.Ceiling(h * fraction), 1, h);
             int first = random.Next(h - rows + 1);
             // The rows above the band are the context of its first rows; the zero padding above them is never read.
-            int start = Math.Max(0, first - ArmConfig.Reach);
-            var bits = ArmRate.Bits(grid.narrow(0, start, first + rows - start), _config.Arm, layers, first - start, 0, rows, w);
+            int reach = -ArmConfig.OffsetsFor(Axes).Take(_config.Arm.Context).Min(o => o[0]);
+            int start = Math.Max(0, first - reach);
+            var part = grid.narrow(0, start, first + rows - start);
+            var bits = Axes == 2
+                ? ArmRate.Bits(part, _config.Arm, layers, first - start, 0, rows, w)
+                : LatentBits(part).narrow(0, first - start, rows).sum();
             total = total + bits * ((double)h / rows);
         }
         return total.squeeze().MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// The ARM's μ and clamped log-scale for every latent of a grid [h, w], from its causal neighbours: the first layer
-    /// is a masked 3x5 convolution over the zero-padded grid (its kernel holds the layer's weights at the context
-    /// offsets, zero elsewhere), the later layers 1x1 convolutions, so the whole grid runs in a few fused ops.
+    /// The ARM's μ and clamped log-scale for every latent of a grid, in raster order, from its causal neighbours. For
+    /// a grid [h, w] the first layer is a masked 3x5 convolution over the zero-padded grid (its kernel holds the layer's
+    /// weights at the context offsets, zero elsewhere), the later layers 1x1 convolutions, so the whole grid runs in a
+    /// few fused ops; 1-D and 3-D grids gather their contexts (<see cref="Context"/>) and run the MLP on them.
     /// </summary>
     public (Tensor Mu, Tensor LogScale) Predict(Tensor grid)
     {
         using var scope = NewDisposeScope();
+        if (grid.dim() != 2)
+        {
+            var output = arm.forward(Context(grid, _config.Arm.Context));
+            var m = output.select(1, 0).contiguous();
+            var s = output.select(1, 1).clamp(ArmConfig.LogScaleMin, ArmConfig.LogScaleMax);
+            return (m.MoveToOuterDisposeScope(), s.MoveToOuterDisposeScope());
+        }
         int r = ArmConfig.Reach, count = _config.Arm.Context;
         var x = nn.functional.pad(grid.unsqueeze(0).unsqueeze(0), [r, r, r, 0]);
         _placement ??= Placement(count).DetachFromDisposeScope();
@@ -320,14 +370,23 @@ public sealed class LatentGridEncoding : Encoding
         return tensor(placement).reshape(count, (r + 1) * width);
     }
 
-    /// <summary>[h·w, count] neighbours of every latent in <see cref="ArmConfig.Offsets"/> order, zero outside the grid.</summary>
+    /// <summary>[latents, count] neighbours of every latent of a 1-, 2- or 3-D grid in <see cref="ArmConfig.OffsetsFor"/> order, zero outside the grid.</summary>
     public static Tensor Context(Tensor grid, int count)
     {
         using var scope = NewDisposeScope();
-        long h = grid.shape[0], w = grid.shape[1];
-        int r = ArmConfig.Reach;
-        var padded = nn.functional.pad(grid.unsqueeze(0), [r, r, r, 0]).squeeze(0);     // left, right, top, bottom
-        var columns = ArmConfig.Offsets.Take(count).Select(o => padded.narrow(0, r + o.Dy, h).narrow(1, r + o.Dx, w).reshape(-1)).ToArray();
+        int axes = (int)grid.dim();
+        var offsets = ArmConfig.OffsetsFor(axes).Take(count).ToList();
+        var before = Enumerable.Range(0, axes).Select(a => Math.Max(0, -offsets.Min(o => o[a]))).ToArray();
+        var after = Enumerable.Range(0, axes).Select(a => Math.Max(0, offsets.Max(o => o[a]))).ToArray();
+        // pad takes (before, after) pairs from the last axis back
+        var pads = Enumerable.Range(0, axes).Reverse().SelectMany(a => new long[] { before[a], after[a] }).ToArray();
+        var padded = nn.functional.pad(grid.unsqueeze(0), pads).squeeze(0);
+        var columns = offsets.Select(o =>
+        {
+            var window = padded;
+            for (int a = 0; a < axes; a++) window = window.narrow(a, before[a] + o[a], grid.shape[a]);
+            return window.reshape(-1);
+        }).ToArray();
         return stack(columns, 1).MoveToOuterDisposeScope();
     }
 

@@ -30,6 +30,31 @@ public sealed record ArmConfig : EntropyModelConfig
     /// <summary>Rows above and columns beside the current latent the context reaches.</summary>
     public const int Reach = 2;
 
+    /// <summary>
+    /// The causal neighbours of a grid of <paramref name="dimensions"/> axes (1 to 3), as offsets slowest axis first,
+    /// nearest first; the first <see cref="Context"/> are the inputs. In 2-D they are <see cref="Offsets"/>. A 1-D grid
+    /// (audio) uses the 12 samples before; a 3-D grid (volumes) its slice's nearest causal neighbours and the previous
+    /// slices', by distance: 3 at 1, 6 at √2, 3 at 2. Every offset comes before the latent in raster order.
+    /// </summary>
+    public static IReadOnlyList<int[]> OffsetsFor(int dimensions) => dimensions switch
+    {
+        1 => Offsets1D,
+        2 => Offsets2D,
+        3 => Offsets3D,
+        _ => throw new ConfigException($"latent grids have 1 to 3 axes, not {dimensions}"),
+    };
+
+    private static readonly int[][] Offsets1D = [.. Enumerable.Range(1, 12).Select(k => new[] { -k })];
+
+    private static readonly int[][] Offsets2D = [.. Offsets.Select(o => new[] { o.Dy, o.Dx })];
+
+    private static readonly int[][] Offsets3D =
+    [
+        [0, 0, -1], [0, -1, 0], [-1, 0, 0],
+        [0, -1, -1], [0, -1, 1], [-1, 0, -1], [-1, 0, 1], [-1, -1, 0], [-1, 1, 0],
+        [0, 0, -2], [0, -2, 0], [-2, 0, 0],
+    ];
+
     /// <summary>Log-scales are clamped to [Min, Min + Step·(Count − 1)] and the decoder's tables sit on that lattice.</summary>
     public const double LogScaleMin = -4.0, LogScaleStep = 0.25;
     public const int LogScaleCount = 40;

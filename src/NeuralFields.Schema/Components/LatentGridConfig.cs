@@ -1,9 +1,10 @@
 namespace NeuralFields.Schema.Components;
 
 /// <summary>
-/// Multi-resolution latent grids (Cool-chic, C3): <see cref="Levels"/> single-channel 2-D grids, level l of
-/// ⌈n / 2^l⌉ cells along each axis of the <see cref="Resolution"/> (the image size, x first), each bilinearly
-/// interpolated at the query and multiplied by <see cref="Gain"/>; feature l is level l's value. A codec rounds
+/// Multi-resolution latent grids (Cool-chic, C3): <see cref="Levels"/> single-channel grids of 1, 2 or 3 axes (audio,
+/// images, volumes), level l of ⌈n / 2^l⌉ cells along each axis of the <see cref="Resolution"/> (the signal's size,
+/// x first), each linearly interpolated along every axis at the query and multiplied by <see cref="Gain"/>; feature l
+/// is level l's value. A codec rounds
 /// the scaled values to integers and codes them with the <see cref="Entropy"/> model; the grids of a neural
 /// file hold exactly those integers (divided by the gain). Cell c of a level of n cells is centred on
 /// coordinate (2c + 1)/n − 1, as pixels are, so level 0 of an image-sized grid puts one latent on every pixel.
@@ -31,7 +32,8 @@ public sealed record LatentGridConfig : EncodingConfig
     public override void Validate(string path)
     {
         foreach (var r in Resolution)
-            Require(r is >= 1 and <= 1 << 16, path, "resolution", "must be between 1 and 65536 cells", r);
+            Require(r is >= 1 and <= MaxCells, path, "resolution", $"must be between 1 and {MaxCells} cells", r);
+        Require(Resolution.Length <= MaxDimensions, path, "resolution", $"has at most {MaxDimensions} axes", Resolution.Length);
         Require(Levels is >= 1 and <= 12, path, "levels", "must be between 1 and 12", Levels);
         Require(Gain is >= 1 and <= 1024 && (Gain & (Gain - 1)) == 0, path, "gain", "must be a power of two from 1 to 1024", Gain);
         if (LearningRate is double rate) RequirePositive(rate, path, "learning_rate", TrainingConfig.MaxLearningRate);
@@ -47,14 +49,20 @@ public sealed record LatentGridConfig : EncodingConfig
     /// <summary>The same grids sized for a signal of these dimensions (slowest axis first).</summary>
     public LatentGridConfig For(IReadOnlyList<int> dimensions) => this with { Resolution = dimensions.Reverse().ToArray() };
 
-    /// <summary>Cells of level <paramref name="level"/>, slowest axis first ([height, width]).</summary>
+    /// <summary>Axes a grid may have: audio (1), images (2), volumes (3).</summary>
+    public const int MaxDimensions = 3;
+
+    /// <summary>Cells along one axis at most: a clip of 2^24 frames is over six minutes at 44.1 kHz.</summary>
+    public const int MaxCells = 1 << 24;
+
+    /// <summary>Cells of level <paramref name="level"/>, slowest axis first ([width], [height, width], [depth, height, width]).</summary>
     public int[] LevelShape(int level) => Resolution.Reverse().Select(n => Math.Max(1, (int)(((long)n + (1L << level) - 1) >> level))).ToArray();
 
-    /// <summary>Every level's grid ("latents.l", [height, width]), then the entropy model's layers ("arm.layers.i").</summary>
+    /// <summary>Every level's grid ("latents.l", <see cref="LevelShape"/>), then the entropy model's layers ("arm.layers.i").</summary>
     public override IReadOnlyList<TensorSpec> Tensors(int inputDims)
     {
-        if (inputDims != 2)
-            throw new ConfigException($"latent_grid takes 2-D coordinates (images), not {inputDims}-D");
+        if (inputDims is < 1 or > MaxDimensions)
+            throw new ConfigException($"latent_grid takes 1-D to {MaxDimensions}-D coordinates, not {inputDims}-D");
         if (Resolution.Length == 0)
             throw new ConfigException("latent_grid.resolution is not set (nf compress sets it to the image size)");
         if (Resolution.Length != inputDims)
