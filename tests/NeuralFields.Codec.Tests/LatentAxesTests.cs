@@ -123,6 +123,32 @@ public class LatentAxesTests
         Assert.Equal(perSlice.Sum(), encoding.Bits([grid]).item<float>(), 0.01);
     }
 
+    [Fact]
+    public void A_clip_s_rate_in_CSharp_and_its_gradients_equal_autograd_through_the_reference_ARM()
+    {
+        var info = new SignalInfo("audio", [203], 1, 16);
+        using var scope = NewDisposeScope();
+        using var model = LatentModel(info, 6);
+        var encoding = (LatentGridEncoding)model.Encoding;
+        var arm = model.named_parameters().Where(p => p.name.StartsWith("encoding.arm.", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
+        var draws = new Generator(11);
+        using (no_grad())
+            foreach (var p in arm) p.copy_(randn(p.shape, generator: draws) * 0.5);
+        var grid = (randn(203, generator: new Generator(12)) * 3).requires_grad_(true);      // noisy values, as training sees them
+        var (mu, logScale) = encoding.Predict(grid);                                     // the TorchSharp ARM over gathered contexts
+        var reference = LatentGridEncoding.LaplaceBits(grid.to_type(ScalarType.Float64), mu.to_type(ScalarType.Float64), logScale.to_type(ScalarType.Float64)).sum();
+        var expected = LatentCodecTests.Gradients(reference, grid, arm);
+        var bits = encoding.Bits([grid]);                                               // the C# pass, one row in chunks of blocks
+        Assert.Equal(reference.item<double>(), bits.item<float>(), 1e-4 * reference.item<double>());
+        var actual = LatentCodecTests.Gradients(bits, grid, arm);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            float largest = expected[i].Max(Math.Abs);
+            Assert.True(expected[i].Zip(actual[i]).All(v => Math.Abs(v.First - v.Second) <= 1e-3f * largest + 1e-5f),
+                $"gradient {i} differs by {expected[i].Zip(actual[i]).Max(v => Math.Abs(v.First - v.Second)):G3} (largest {largest:G3})");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Axes))]
     public void Training_interpolation_on_the_sample_grid_and_at_scattered_points_is_the_decoder_s(int axes)

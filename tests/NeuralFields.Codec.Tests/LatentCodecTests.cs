@@ -170,7 +170,7 @@ public class LatentCodecTests
     }
 
     /// <summary>The gradients of <paramref name="value"/> in the grid, then each ARM parameter, as arrays.</summary>
-    private static List<float[]> Gradients(Tensor value, Tensor grid, IEnumerable<TorchSharp.Modules.Parameter> arm)
+    internal static List<float[]> Gradients(Tensor value, Tensor grid, IEnumerable<TorchSharp.Modules.Parameter> arm)
     {
         var inputs = new List<Tensor> { grid };
         inputs.AddRange(arm);

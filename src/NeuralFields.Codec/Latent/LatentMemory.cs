@@ -73,8 +73,9 @@ public static class LatentMemory
             if (Of(config, signal, batching).Total <= budget) return batching;
         }
         var smallest = new LatentBatching(SmallestBatch, Math.Min(1, (double)SmallestBatch / pixels));
+        string noun = signal.Modality switch { "audio" => "clip", "volume" => "volume", _ => "image" };
         throw new NeuralFieldsException(
-            $"training latent grids for this {string.Join('x', signal.Dimensions.Reverse())} image needs about {Of(config, signal, pixels > SmallestBatch ? smallest : null)}, " +
-            $"over the memory budget of {MemoryEstimate.Gigabytes(budget)}: raise --memory if the machine has it, or compress a smaller image");
+            $"training latent grids for this {string.Join('x', signal.Dimensions.Reverse())} {noun} needs about {Of(config, signal, pixels > SmallestBatch ? smallest : null)}, " +
+            $"over the memory budget of {MemoryEstimate.Gigabytes(budget)}: raise --memory if the machine has it, or compress a smaller {noun}");
     }
 }

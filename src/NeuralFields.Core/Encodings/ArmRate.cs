@@ -22,15 +22,18 @@ public static class ArmRate
     /// <summary>
     /// Bits of the latents at rows [top, top + rows) and columns [left, left + columns) of <paramref name="window"/>
     /// [height, width] (the rest of the window is their context; outside it the context is zero), under the ARM of
-    /// <paramref name="arm"/> with the parameters <paramref name="layers"/> (weight, bias per layer, in order).
+    /// <paramref name="arm"/> with the parameters <paramref name="layers"/> (weight, bias per layer, in order). The
+    /// context is <paramref name="offsets"/> (dy ≤ 0; <see cref="ArmConfig.Offsets"/> when null): a 1-D grid is a
+    /// window of one row whose context is the latents before, (0, −k).
     /// </summary>
-    public static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int top, int left, int rows, int columns)
+    public static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int top, int left, int rows, int columns,
+        IReadOnlyList<(int Dy, int Dx)>? offsets = null)
     {
         bool gradients = is_grad_enabled() && (window.requires_grad || layers.Any(l => l.Weight.requires_grad));
         using var scope = NewDisposeScope();
         using var values = window.detach().contiguous();
         var weights = layers.Select(l => (l.Weight.detach().contiguous(), l.Bias.detach().contiguous())).ToList();
-        using var network = new Network(arm, weights.Select(w => (ToArray(w.Item1), ToArray(w.Item2))).ToList());
+        using var network = new Network(arm, weights.Select(w => (ToArray(w.Item1), ToArray(w.Item2))).ToList(), offsets ?? ArmConfig.Offsets);
         int height = (int)window.shape[0], width = (int)window.shape[1];
         // Every element of these is written by the pass (the gather covers the window, the reductions every weight).
         var gridGradient = gradients ? empty(height, width) : null;
@@ -60,13 +63,17 @@ public static class ArmRate
     private sealed unsafe class Network : IDisposable
     {
         private readonly int _context, _width, _hidden;
+        private readonly (int Dy, int Dx)[] _offsets;
         private readonly int[] _inputs, _outputs, _weightAt, _biasAt;
         private readonly int _parameters;                 // weights and biases of every layer: one accumulator each
         private readonly Vector256<float>* _values;       // per layer W [out, in] and the bias, broadcast
 
-        public Network(ArmConfig arm, IReadOnlyList<(float[] Weight, float[] Bias)> layers)
+        public Network(ArmConfig arm, IReadOnlyList<(float[] Weight, float[] Bias)> layers, IReadOnlyList<(int Dy, int Dx)> offsets)
         {
             _context = arm.Context;
+            if (offsets.Count < _context || offsets.Take(_context).Any(o => o.Dy > 0 || (o.Dy == 0 && o.Dx >= 0)))
+                throw new ArgumentException("the context needs one causal offset per input", nameof(offsets));
+            _offsets = [.. offsets.Take(_context)];
             _width = arm.Width;
             _hidden = arm.HiddenLayers;
             int count = _hidden + 1;
@@ -109,7 +116,10 @@ public static class ArmRate
             // the blocks write every owned latent's entries.
             float* own = backward ? (float*)NativeMemory.Alloc((nuint)Math.Max(1, owned), sizeof(float)) : null;
             float* context = backward ? (float*)NativeMemory.Alloc((nuint)Math.Max(1, owned * _context), sizeof(float)) : null;
-            int chunks = Math.Max(1, Math.Min(Chunks, rows));
+            // Chunks of rows; a single row (a 1-D grid) is cut into chunks of blocks instead.
+            int blocksPerRow = (columns + 7) / 8;
+            bool byBlocks = rows == 1;
+            int chunks = Math.Max(1, Math.Min(Chunks, byBlocks ? blocksPerRow : rows));
             var bits = new double[chunks];
             // Per chunk one accumulator per weight and bias, in the layout of _values.
             var sums = backward ? (Vector256<float>*)NativeMemory.AlignedAlloc((nuint)((long)chunks * _parameters * sizeof(Vector256<float>)), 32) : null;
@@ -118,11 +128,13 @@ public static class ArmRate
                 if (sums is not null) new Span<byte>(sums, chunks * _parameters * sizeof(Vector256<float>)).Clear();
                 Parallel.For(0, chunks, c =>
                 {
-                    int first = rows * c / chunks, last = rows * (c + 1) / chunks;
+                    int span = byBlocks ? blocksPerRow : rows;
+                    int first = (int)((long)span * c / chunks), last = (int)((long)span * (c + 1) / chunks);
                     var accumulators = sums is null ? null : sums + (long)c * _parameters;
                     double total = 0;
-                    for (int r = first; r < last; r++)
-                        for (int x = 0; x < columns; x += 8)
+                    var (firstRow, lastRow, firstX, lastX) = byBlocks ? (0, 1, first * 8, Math.Min(columns, last * 8)) : (first, last, 0, columns);
+                    for (int r = firstRow; r < lastRow; r++)
+                        for (int x = firstX; x < lastX; x += 8)
                             total += Block(grid, width, top + r, left + x, Math.Min(8, columns - x),
                                 own is null ? null : own + (long)r * columns + x, context is null ? null : context + ((long)r * columns + x) * _context, accumulators);
                     bits[c] = total;
@@ -160,7 +172,7 @@ public static class ArmRate
             var lane = stackalloc float[8];
             for (int k = 0; k < _context; k++)
             {
-                var (dy, dx) = ArmConfig.Offsets[k];
+                var (dy, dx) = _offsets[k];
                 int yy = y + dy;
                 for (int i = 0; i < 8; i++)
                 {
@@ -294,7 +306,7 @@ public static class ArmRate
                     if (r >= 0 && r < rows && c >= 0 && c < columns) sum = own[(long)r * columns + c];
                     for (int k = 0; k < contextCount; k++)
                     {
-                        var (dy, dx) = ArmConfig.Offsets[k];
+                        var (dy, dx) = _offsets[k];
                         int rr = r - dy, cc = c - dx;                 // the owned latent whose context k this one is
                         if (rr >= 0 && rr < rows && cc >= 0 && cc < columns) sum += context[((long)rr * columns + cc) * contextCount + k];
                     }

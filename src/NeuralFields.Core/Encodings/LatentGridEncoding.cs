@@ -263,7 +263,7 @@ public sealed class LatentGridEncoding : Encoding
 
     /// <summary>
     /// Bits the entropy model gives <paramref name="grids"/>: Σ −log2(F(v + ½) − F(v − ½)) over every latent of every
-    /// level; 2-D grids in one C# pass (<see cref="ArmRate"/>), 1-D and 3-D ones through <see cref="Predict"/>'s autograd.
+    /// level; 1-D and 2-D grids in one C# pass (<see cref="ArmRate"/>), 3-D ones through <see cref="Predict"/>'s autograd.
     /// </summary>
     public Tensor Bits(IReadOnlyList<Tensor> grids)
     {
@@ -271,11 +271,17 @@ public sealed class LatentGridEncoding : Encoding
         var layers = ArmLayers();
         Tensor total = zeros(1);
         foreach (var grid in grids)
-            total = total + (Axes == 2
-                ? ArmRate.Bits(grid, _config.Arm, layers, 0, 0, (int)grid.shape[0], (int)grid.shape[1])
-                : LatentBits(grid).sum());
+            total = total + Axes switch
+            {
+                1 => ArmRate.Bits(grid.unsqueeze(0), _config.Arm, layers, 0, 0, 1, (int)grid.shape[0], RowOffsets),
+                2 => ArmRate.Bits(grid, _config.Arm, layers, 0, 0, (int)grid.shape[0], (int)grid.shape[1]),
+                _ => LatentBits(grid).sum(),
+            };
         return total.squeeze().MoveToOuterDisposeScope();
     }
+
+    /// <summary>A 1-D grid's context as offsets within one row: the latents before.</summary>
+    private static readonly (int Dy, int Dx)[] RowOffsets = [.. ArmConfig.OffsetsFor(1).Select(o => (0, o[0]))];
 
     /// <summary>Each latent's bits, in the grid's shape.</summary>
     private Tensor LatentBits(Tensor grid)
@@ -313,9 +319,12 @@ public sealed class LatentGridEncoding : Encoding
             int reach = -ArmConfig.OffsetsFor(Axes).Take(_config.Arm.Context).Min(o => o[0]);
             int start = Math.Max(0, first - reach);
             var part = grid.narrow(0, start, first + rows - start);
-            var bits = Axes == 2
-                ? ArmRate.Bits(part, _config.Arm, layers, first - start, 0, rows, w)
-                : LatentBits(part).narrow(0, first - start, rows).sum();
+            var bits = Axes switch
+            {
+                1 => ArmRate.Bits(part.unsqueeze(0), _config.Arm, layers, 0, first - start, 1, rows, RowOffsets),
+                2 => ArmRate.Bits(part, _config.Arm, layers, first - start, 0, rows, w),
+                _ => LatentBits(part).narrow(0, first - start, rows).sum(),
+            };
             total = total + bits * ((double)h / rows);
         }
         return total.squeeze().MoveToOuterDisposeScope();
