@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Hashing;
+using NeuralFields.Codec.Decoder.Quantization;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
 
@@ -24,6 +25,8 @@ public class FuzzTests
             TestFiles.Small(lossless: false),
             TestFiles.File(gridConfig, gridSignal, TestFiles.Tensors(gridConfig, gridSignal), TestFiles.Samples(gridSignal)),
             LatentFile(),
+            Write(TestFiles.Latent(new SignalInfo("audio", [40], 1, 16)), new() { ["sample_rate"] = "8000", ["wav_bits"] = "16", ["wav_format"] = "pcm" }),
+            Write(TestFiles.Latent(new SignalInfo("volume", [3, 4, 5], 1, 8)), new() { ["volume_type"] = "uint8" }),
         };
         var random = new PortableRandom(99);
         var clock = Stopwatch.StartNew();
@@ -66,6 +69,9 @@ public class FuzzTests
         }
         Assert.True(cases > 500, $"only {cases} cases ran");
     }
+
+    private static byte[] Write((FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) model, Dictionary<string, string> attributes) =>
+        NeuralFileWriter.Write(model.Signal, model.Config, model.Tensors, null, attributes);
 
     private static byte[] LatentFile()
     {

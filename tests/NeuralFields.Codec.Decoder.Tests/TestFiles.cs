@@ -68,15 +68,18 @@ internal static class TestFiles
     /// A latent-grid file (format 3) without training: latents drawn around 0 with a few far out (to reach the
     /// escape code), ARM weights on 2^−6 and synthesis weights on 2^−7 steps.
     /// </summary>
-    public static (FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) Latent(int width, int height, ulong seed = 5, int channels = 3)
+    public static (FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) Latent(int width, int height, ulong seed = 5, int channels = 3) =>
+        Latent(Image(width, height, channels), seed);
+
+    /// <summary>A latent-grid file's model for a signal of any rank (a clip, an image, a volume), with random integers and a few far latents (escapes).</summary>
+    public static (FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) Latent(SignalInfo signal, ulong seed = 5)
     {
         var config = new FieldConfig
         {
-            Encoding = new LatentGridConfig { Resolution = [width, height], Levels = 3, Entropy = new ArmConfig { Context = 6, Width = 8, HiddenLayers = 2 } },
+            Encoding = new LatentGridConfig { Resolution = [.. signal.Dimensions.Reverse()], Levels = 3, Entropy = new ArmConfig { Context = 6, Width = 8, HiddenLayers = 2 } },
             Network = new MlpConfig { HiddenLayers = 1, Width = 8, Activation = new ReluActivationConfig() },
             Head = new LinearHeadConfig(),
         };
-        var signal = Image(width, height, channels);
         var random = new PortableRandom(seed);
         var tensors = new List<QuantizedTensor>();
         foreach (var (name, shape) in ModelLayout.Tensors(config, signal))
