@@ -123,10 +123,11 @@ public class LatentAxesTests
         Assert.Equal(perSlice.Sum(), encoding.Bits([grid]).item<float>(), 0.01);
     }
 
-    [Fact]
-    public void A_clip_s_rate_in_CSharp_and_its_gradients_equal_autograd_through_the_reference_ARM()
+    [Theory]
+    [MemberData(nameof(Axes))]
+    public void The_CSharp_rate_of_a_clip_or_volume_and_its_gradients_equal_autograd_through_the_reference_ARM(int axes)
     {
-        var info = new SignalInfo("audio", [203], 1, 16);
+        var info = axes == 1 ? new SignalInfo("audio", [203], 1, 16) : new SignalInfo("volume", [6, 5, 11], 1, 8);
         using var scope = NewDisposeScope();
         using var model = LatentModel(info, 6);
         var encoding = (LatentGridEncoding)model.Encoding;
@@ -134,11 +135,12 @@ public class LatentAxesTests
         var draws = new Generator(11);
         using (no_grad())
             foreach (var p in arm) p.copy_(randn(p.shape, generator: draws) * 0.5);
-        var grid = (randn(203, generator: new Generator(12)) * 3).requires_grad_(true);      // noisy values, as training sees them
+        var shape = info.Dimensions.Select(d => (long)d).ToArray();
+        var grid = (randn(shape, generator: new Generator(12)) * 3).requires_grad_(true);  // noisy values, as training sees them
         var (mu, logScale) = encoding.Predict(grid);                                     // the TorchSharp ARM over gathered contexts
-        var reference = LatentGridEncoding.LaplaceBits(grid.to_type(ScalarType.Float64), mu.to_type(ScalarType.Float64), logScale.to_type(ScalarType.Float64)).sum();
+        var reference = LatentGridEncoding.LaplaceBits(grid.reshape(-1).to_type(ScalarType.Float64), mu.to_type(ScalarType.Float64), logScale.to_type(ScalarType.Float64)).sum();
         var expected = LatentCodecTests.Gradients(reference, grid, arm);
-        var bits = encoding.Bits([grid]);                                               // the C# pass, one row in chunks of blocks
+        var bits = encoding.Bits([grid]);            // the C# pass: a clip's one row in chunks of blocks, a volume's rows slice after slice
         Assert.Equal(reference.item<double>(), bits.item<float>(), 1e-4 * reference.item<double>());
         var actual = LatentCodecTests.Gradients(bits, grid, arm);
         for (int i = 0; i < expected.Count; i++)

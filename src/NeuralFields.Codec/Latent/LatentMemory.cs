@@ -45,8 +45,7 @@ public static class LatentMemory
         config = config with { Encoding = grid };
         long latents = Enumerable.Range(0, grid.Levels).Sum(l => grid.LevelShape(l).Aggregate(1L, (a, d) => a * d));
         var arm = grid.Arm;
-        long armFloats = 2L * (1 + 2L * arm.Width * arm.HiddenLayers + ArmConfig.Outputs) + RateFloats
-            + (signal.CoordinateDims == 2 ? 0 : 2L * arm.Context);    // clips and volumes gather each latent's context (and its gradient)
+        long armFloats = 2L * (1 + 2L * arm.Width * arm.HiddenLayers + ArmConfig.Outputs) + RateFloats;
         long pixels = signal.SampleCount;
         bool batched = batching.PixelBatch is > 0 && batching.PixelBatch < pixels;
         long batch = batched ? batching.PixelBatch : pixels;

@@ -27,13 +27,30 @@ public static class ArmRate
     /// window of one row whose context is the latents before, (0, −k).
     /// </summary>
     public static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int top, int left, int rows, int columns,
-        IReadOnlyList<(int Dy, int Dx)>? offsets = null)
+        IReadOnlyList<(int Dy, int Dx)>? offsets = null) =>
+        Bits(window, arm, layers, [.. (offsets ?? ArmConfig.Offsets).Select(o => (0, o.Dy, o.Dx))], (int)window.shape[0], top, left, rows, columns);
+
+    /// <summary>
+    /// Bits of the slices [first, first + slices) of <paramref name="volume"/> [depth, height, width] (the slices
+    /// before are their context), with the 3-D context of <see cref="ArmConfig.OffsetsFor"/>: the same pass, the
+    /// volume's rows taken slice after slice.
+    /// </summary>
+    public static Tensor VolumeBits(Tensor volume, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int first, int slices)
+    {
+        int h = (int)volume.shape[1], w = (int)volume.shape[2];
+        var offsets = ArmConfig.OffsetsFor(3).Select(o => (o[0], o[1], o[2])).ToArray();
+        return Bits(volume.reshape(-1, w), arm, layers, offsets, h, first * h, 0, slices * h, w);
+    }
+
+    /// <param name="plane">Rows of one slice of the window; a 2-D window is one slice.</param>
+    private static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, (int Dz, int Dy, int Dx)[] offsets, int plane,
+        int top, int left, int rows, int columns)
     {
         bool gradients = is_grad_enabled() && (window.requires_grad || layers.Any(l => l.Weight.requires_grad));
         using var scope = NewDisposeScope();
         using var values = window.detach().contiguous();
         var weights = layers.Select(l => (l.Weight.detach().contiguous(), l.Bias.detach().contiguous())).ToList();
-        using var network = new Network(arm, weights.Select(w => (ToArray(w.Item1), ToArray(w.Item2))).ToList(), offsets ?? ArmConfig.Offsets);
+        using var network = new Network(arm, weights.Select(w => (ToArray(w.Item1), ToArray(w.Item2))).ToList(), offsets, plane);
         int height = (int)window.shape[0], width = (int)window.shape[1];
         // Every element of these is written by the pass (the gather covers the window, the reductions every weight).
         var gridGradient = gradients ? empty(height, width) : null;
@@ -63,17 +80,19 @@ public static class ArmRate
     private sealed unsafe class Network : IDisposable
     {
         private readonly int _context, _width, _hidden;
-        private readonly (int Dy, int Dx)[] _offsets;
+        private readonly (int Dz, int Dy, int Dx)[] _offsets;
+        private readonly int _plane;                      // window rows per slice: an offset's rows stay inside its slice
         private readonly int[] _inputs, _outputs, _weightAt, _biasAt;
         private readonly int _parameters;                 // weights and biases of every layer: one accumulator each
         private readonly Vector256<float>* _values;       // per layer W [out, in] and the bias, broadcast
 
-        public Network(ArmConfig arm, IReadOnlyList<(float[] Weight, float[] Bias)> layers, IReadOnlyList<(int Dy, int Dx)> offsets)
+        public Network(ArmConfig arm, IReadOnlyList<(float[] Weight, float[] Bias)> layers, IReadOnlyList<(int Dz, int Dy, int Dx)> offsets, int plane)
         {
             _context = arm.Context;
-            if (offsets.Count < _context || offsets.Take(_context).Any(o => o.Dy > 0 || (o.Dy == 0 && o.Dx >= 0)))
+            if (offsets.Count < _context || offsets.Take(_context).Any(o => o.CompareTo((0, 0, 0)) >= 0))
                 throw new ArgumentException("the context needs one causal offset per input", nameof(offsets));
             _offsets = [.. offsets.Take(_context)];
+            _plane = plane;
             _width = arm.Width;
             _hidden = arm.HiddenLayers;
             int count = _hidden + 1;
@@ -170,14 +189,17 @@ public static class ArmRate
             // act holds every layer's input: the context, then each hidden layer's output after ReLU.
             var act = stackalloc Vector256<float>[_context + _width * _hidden + ArmConfig.Outputs];
             var lane = stackalloc float[8];
+            int slice = y / _plane, sliceRow = y % _plane;
             for (int k = 0; k < _context; k++)
             {
-                var (dy, dx) = _offsets[k];
-                int yy = y + dy;
+                var (dz, dy, dx) = _offsets[k];
+                int zz = slice + dz, yy = sliceRow + dy;
+                bool inside = zz >= 0 && yy >= 0 && yy < _plane;
+                long at = ((long)zz * _plane + yy) * width;
                 for (int i = 0; i < 8; i++)
                 {
                     int xx = x + i + dx;
-                    lane[i] = i < lanes && yy >= 0 && xx >= 0 && xx < width ? grid[(long)yy * width + xx] : 0f;
+                    lane[i] = i < lanes && inside && xx >= 0 && xx < width ? grid[at + xx] : 0f;
                 }
                 act[k] = Vector256.Load(lane);
             }
@@ -302,12 +324,13 @@ public static class ArmRate
                 for (int x = 0; x < width; x++)
                 {
                     float sum = 0;
-                    int r = y - top, c = x - left;
+                    int r = y - top, c = x - left, row = y % _plane;
                     if (r >= 0 && r < rows && c >= 0 && c < columns) sum = own[(long)r * columns + c];
                     for (int k = 0; k < contextCount; k++)
                     {
-                        var (dy, dx) = _offsets[k];
-                        int rr = r - dy, cc = c - dx;                 // the owned latent whose context k this one is
+                        var (dz, dy, dx) = _offsets[k];
+                        if (row - dy < 0 || row - dy >= _plane) continue;   // that latent's row would lie outside its slice
+                        int rr = r - dz * _plane - dy, cc = c - dx;   // the owned latent whose context k this one is
                         if (rr >= 0 && rr < rows && cc >= 0 && cc < columns) sum += context[((long)rr * columns + cc) * contextCount + k];
                     }
                     gradient[(long)y * width + x] = sum;

@@ -263,7 +263,7 @@ public sealed class LatentGridEncoding : Encoding
 
     /// <summary>
     /// Bits the entropy model gives <paramref name="grids"/>: Σ −log2(F(v + ½) − F(v − ½)) over every latent of every
-    /// level; 1-D and 2-D grids in one C# pass (<see cref="ArmRate"/>), 3-D ones through <see cref="Predict"/>'s autograd.
+    /// level, in one C# pass (<see cref="ArmRate"/>); <see cref="Predict"/> is the TorchSharp reference it is tested against.
     /// </summary>
     public Tensor Bits(IReadOnlyList<Tensor> grids)
     {
@@ -275,21 +275,13 @@ public sealed class LatentGridEncoding : Encoding
             {
                 1 => ArmRate.Bits(grid.unsqueeze(0), _config.Arm, layers, 0, 0, 1, (int)grid.shape[0], RowOffsets),
                 2 => ArmRate.Bits(grid, _config.Arm, layers, 0, 0, (int)grid.shape[0], (int)grid.shape[1]),
-                _ => LatentBits(grid).sum(),
+                _ => ArmRate.VolumeBits(grid, _config.Arm, layers, 0, (int)grid.shape[0]),
             };
         return total.squeeze().MoveToOuterDisposeScope();
     }
 
     /// <summary>A 1-D grid's context as offsets within one row: the latents before.</summary>
     private static readonly (int Dy, int Dx)[] RowOffsets = [.. ArmConfig.OffsetsFor(1).Select(o => (0, o[0]))];
-
-    /// <summary>Each latent's bits, in the grid's shape.</summary>
-    private Tensor LatentBits(Tensor grid)
-    {
-        using var scope = NewDisposeScope();
-        var (mu, logScale) = Predict(grid);
-        return LaplaceBits(grid.reshape(-1), mu, logScale).reshape(grid.shape).MoveToOuterDisposeScope();
-    }
 
     /// <summary>The entropy model's (weight, bias) parameters, layer by layer.</summary>
     private List<(Tensor Weight, Tensor Bias)> ArmLayers()
@@ -323,7 +315,7 @@ public sealed class LatentGridEncoding : Encoding
             {
                 1 => ArmRate.Bits(part.unsqueeze(0), _config.Arm, layers, 0, first - start, 1, rows, RowOffsets),
                 2 => ArmRate.Bits(part, _config.Arm, layers, first - start, 0, rows, w),
-                _ => LatentBits(part).narrow(0, first - start, rows).sum(),
+                _ => ArmRate.VolumeBits(part, _config.Arm, layers, first - start, rows),
             };
             total = total + bits * ((double)h / rows);
         }
