@@ -57,6 +57,22 @@ public sealed class VolumeCodecTests : IDisposable
     }
 
     [Fact]
+    public void Lossy_volumes_default_to_a_3_D_latent_grid_file_that_decompresses_in_their_own_format()
+    {
+        var source = WriteVolume("smooth", "float32", 9, 8, 7);
+        var target = Path.Combine(_folder, "smooth.nf");
+        var compress = Nf.Run("compress", source, "-o", target, "--steps", "30", "--lambda", "1e-3");
+        Assert.True(compress.ExitCode == 0, compress.Error + compress.Out);
+        Assert.Contains("bits/point", compress.Out);
+        var info = Nf.Run("info", target);
+        Assert.Contains("latent grids", info.Out);
+        Assert.Contains("encoding.latents.0 [7x8x9]", info.Out);
+        var back = Path.Combine(_folder, "smooth-back.raw");
+        Assert.Equal(0, Nf.Run("decompress", target, "-o", back).ExitCode);
+        Assert.Equal(RawVolume.Load(source).Header, RawVolume.Load(back).Header);
+    }
+
+    [Fact]
     public void Float_volumes_come_back_as_float32_in_their_own_range()
     {
         var source = WriteVolume("float", "float32", 6, 4, 3);

@@ -64,12 +64,13 @@ internal static class CompressCommand
             var (fieldConfig, _) = CommonOptions.ResolveConfig(parse.GetValue(preset) ?? (modelChosen ? null : ModalityRegistry.All[0].DefaultPreset), parse.GetValue(config));
             var rate = new LatentRateChoice(parse.GetValue(lambda), parse.GetValue(quality), parse.GetValue(bpp), parse.GetValue(time));
             bool latentConfig = fieldConfig.Encoding is Schema.Components.LatentGridConfig && !Directory.Exists(source);
-            // Lossy images and clips default to the latent-grid codec; lossless ones get the predictive file.
+            // Lossy images, clips and volumes default to the latent-grid codec; lossless images and clips get the
+            // predictive file, lossless volumes the coordinate network and its residual.
             bool lossyDefault = !latentConfig && !modelChosen && !parse.GetValue(lossless) && !Directory.Exists(source)
-                && ModalityRegistry.ForSource(source).Name is "image" or "audio";
+                && ModalityRegistry.ForSource(source).Name is "image" or "audio" or "volume";
             if (latentConfig || lossyDefault)
             {
-                // A lossy image or clip without a chosen model gets the latent preset its size calls for (null).
+                // A lossy signal without a chosen model gets the latent preset its size calls for (null).
                 LatentCommand.CompressOne(source, parse.GetValue(output) ?? Path.ChangeExtension(source, NeuralFileFormat.Extension), latentConfig ? fieldConfig : null, rate,
                     parse.GetValue(steps), parse.GetValue(seed), Load(), cancel);
                 return 0;

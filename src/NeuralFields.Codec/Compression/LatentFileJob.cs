@@ -7,7 +7,7 @@ using NeuralFields.Schema.IO;
 namespace NeuralFields.Codec.Compression;
 
 /// <summary>
-/// One image (or, with a latent preset named, a clip or volume) to compress with the latent-grid codec, checked and loaded: <see cref="Plan"/> refuses a bad source,
+/// One image, clip or volume to compress with the latent-grid codec, checked and loaded: <see cref="Plan"/> refuses a bad source,
 /// output or option before any training; <see cref="Run"/> trains (once, or as the rate control's search) and writes
 /// the file whole.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class LatentFileJob
 {
     public const string DefaultPreset = "latent";
 
-    /// <summary>Images below this many pixels (clips below this many frames) get <c>latent-fast</c> by default: its networks cost about half the bytes.</summary>
+    /// <summary>Signals below this many pixels (frames, voxels) get <c>latent-fast</c> by default: its networks cost about half the bytes.</summary>
     public const long SmallImagePixels = 128 * 128;
 
     private readonly LoadedSignal _signal;

@@ -12,7 +12,8 @@ namespace NeuralFields.Core.Encodings;
 /// layers in <see cref="Vector256{T}"/> registers, each one's Laplace bits and their derivatives, and back. The value it
 /// returns is the bits, and its gradient is the pass's own: value + Σ x·(∂bits/∂x) − Σ x·(∂bits/∂x) with the last sum
 /// detached, over the grid and every ARM parameter. A fixed number of row chunks sum their gradients separately and
-/// are added in chunk order, so a run gives the same file run after run.
+/// are added in chunk order, so a run gives the same file run after run. Images are 2-D windows; a clip is a window of
+/// one row, a volume a window of its slices' rows, each with its own causal offsets.
 /// </summary>
 public static class ArmRate
 {
