@@ -166,7 +166,7 @@ internal static class CompressCommand
     private static string PredictiveSummary(string source, string target, Codec.Predictive.PredictiveResult r)
     {
         var h = r.Header;
-        string unit = h.Signal.Modality == "image" ? "bpp" : "bits/frame";
+        string unit = GridPointNames.RateUnit(h.Signal.Modality);                // images or clips
         return string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFileName(source)} -> {target}: {h.FileBytes:N0} bytes, {h.BitsPerGridPoint:F4} {unit} ({h.BitsPerSample:F4} bits/sample), lossless, " +
             $"{InfoCommand.ModeText(h)} (networks {h.WeightBytes:N0} B + samples {h.SampleBytes:N0} B), verified on all {h.Signal.SampleCount * h.Signal.Channels:N0} samples; " +
@@ -176,7 +176,7 @@ internal static class CompressCommand
     private static string Summary(string source, string target, CompressionResult r)
     {
         var h = r.Header;
-        string unit = h.Signal.Modality switch { "image" => "bpp", "audio" => "bits/frame", _ => "bits/point" };
+        string unit = GridPointNames.RateUnit(h.Signal.Modality);
         string quality = r.Header.Lossless
             ? $"lossless (model {h.WeightBytes:N0} B + residual {h.ResidualBytes:N0} B), verified on all {h.GridPoints * h.Signal.Channels:N0} samples"
             : $"PSNR {r.Psnr:F2} dB as decoded ({r.PsnrFloat:F2} dB before quantisation)";

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using NeuralFields.Cli.Output;
 using NeuralFields.Codec.Decoder;
 using NeuralFields.Codec.Decoder.Predictive;
 using NeuralFields.Codec.Decoder.Quantization;
@@ -39,7 +40,7 @@ internal static class InfoCommand
     public static string Describe(string name, PredictiveHeader h)
     {
         var s = h.Signal;
-        string point = s.Modality == "image" ? "pixel" : "frame";
+        string point = GridPointNames.Point(s.Modality);                          // images or clips
         var text = new StringBuilder();
         void Line(string key, string value) => text.AppendLine(CultureInfo.InvariantCulture, $"{key,-12}{value}");
         Line("file", $"{name} ({h.FileBytes:N0} bytes)");
@@ -83,7 +84,7 @@ internal static class InfoCommand
     public static string Describe(string name, NeuralFileHeader h)
     {
         var s = h.Signal;
-        string point = s.Modality switch { "image" => "pixel", "audio" => "frame", _ => "point" };
+        string point = GridPointNames.Point(s.Modality);
         string shape = s.Modality == "image" && s.Dimensions.Length == 2
             ? $"{s.Dimensions[1]} x {s.Dimensions[0]} (width x height)"
             : string.Join(" x ", s.Dimensions) + " (slowest axis first)";

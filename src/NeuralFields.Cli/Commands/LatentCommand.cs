@@ -22,7 +22,7 @@ internal static class LatentCommand
             ? ConsoleProgress.Show(name, job.Options.TrainingSteps, observer => job.Run(_ => observer, cancel))
             : job.Run(fit => new Announced(name, fit), cancel);
         var h = result.Header;
-        var (rateUnit, point) = h.Signal.Modality switch { "image" => ("bpp", "pixel"), "audio" => ("bits/frame", "frame"), _ => ("bits/point", "point") };
+        string rateUnit = GridPointNames.RateUnit(h.Signal.Modality), point = GridPointNames.Point(h.Signal.Modality);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name} -> {job.Target}: {h.FileBytes:N0} bytes, {h.BitsPerGridPoint:F4} {rateUnit} (latents {h.LatentBytes:N0} B, networks {h.WeightBytes:N0} B), " +
             $"PSNR {result.Psnr:F2} dB as decoded ({result.PsnrFloat:F2} dB before weight quantisation); {result.Steps} steps in {result.Seconds:F1} s, " +
