@@ -189,18 +189,16 @@ internal sealed class LatentGridEncoder : FeatureEncoder
                     }
                     break;
                 case 2:
-                    for (int j = 0; j < q; j++)
+                    for (int j = 0, w = shape[1]; j < q; j++)
                     {
-                        int w = shape[1];
                         var (x0, x1, fx) = Corners(input[j], w);
                         var (y0, y1, fy) = Corners(input[q + j], shape[0]);
                         values[j] = Blend(grid, y0 * w, y1 * w, x0, x1, fx, fy);
                     }
                     break;
                 default:
-                    for (int j = 0; j < q; j++)
+                    for (int j = 0, w = shape[2], plane = shape[1] * w; j < q; j++)
                     {
-                        int w = shape[2], plane = shape[1] * w;
                         var (x0, x1, fx) = Corners(input[j], w);
                         var (y0, y1, fy) = Corners(input[q + j], shape[1]);
                         var (z0, z1, fz) = Corners(input[2 * q + j], shape[0]);

@@ -16,7 +16,7 @@ public sealed class LatentFileJob
     public const string DefaultPreset = "latent";
 
     /// <summary>Signals below this many pixels (frames, voxels) get <c>latent-fast</c> by default: its networks cost about half the bytes.</summary>
-    public const long SmallImagePixels = 128 * 128;
+    public const long SmallSignalPoints = 128 * 128;
 
     private readonly LoadedSignal _signal;
 
@@ -46,7 +46,7 @@ public sealed class LatentFileJob
         if (modality.Name == "shape")
             throw new NeuralFieldsException($"{source}: the latent-grid codec compresses images, audio and volumes; use a coordinate preset (e.g. --preset {modality.DefaultPreset}) for meshes");
         var signal = modality.Load(source, load);
-        config ??= Core.Models.Presets.Load(signal.Info.SampleCount < SmallImagePixels ? "latent-fast" : DefaultPreset);
+        config ??= Core.Models.Presets.Load(signal.Info.SampleCount < SmallSignalPoints ? "latent-fast" : DefaultPreset);
         var options = new LatentOptions(config) { Lambda = rate.ResolveLambda(), Steps = steps, TimeBudget = rate.Time, Seed = seed };
         options.Validate();
         options = options with { Batching = LatentMemory.Plan(config, signal.Info, load.MemoryBudget) };

@@ -23,25 +23,29 @@ public static class ArmRate
     /// <summary>
     /// Bits of the latents at rows [top, top + rows) and columns [left, left + columns) of <paramref name="window"/>
     /// [height, width] (the rest of the window is their context; outside it the context is zero), under the ARM of
-    /// <paramref name="arm"/> with the parameters <paramref name="layers"/> (weight, bias per layer, in order). The
-    /// context is <paramref name="offsets"/> (dy ≤ 0; <see cref="ArmConfig.Offsets"/> when null): a 1-D grid is a
-    /// window of one row whose context is the latents before, (0, −k).
+    /// <paramref name="arm"/> with the parameters <paramref name="layers"/> (weight, bias per layer, in order).
     /// </summary>
-    public static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int top, int left, int rows, int columns,
-        IReadOnlyList<(int Dy, int Dx)>? offsets = null) =>
-        Bits(window, arm, layers, [.. (offsets ?? ArmConfig.Offsets).Select(o => (0, o.Dy, o.Dx))], (int)window.shape[0], top, left, rows, columns);
+    public static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int top, int left, int rows, int columns) =>
+        Bits(window, arm, layers, PlaneOffsets, (int)window.shape[0], top, left, rows, columns);
+
+    /// <summary>Bits of the latents [first, first + count) of the 1-D grid <paramref name="row"/> (the latents before are their context): one window row.</summary>
+    public static Tensor RowBits(Tensor row, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int first, int count) =>
+        Bits(row.unsqueeze(0), arm, layers, RowOffsets, 1, 0, first, 1, count);
 
     /// <summary>
     /// Bits of the slices [first, first + slices) of <paramref name="volume"/> [depth, height, width] (the slices
-    /// before are their context), with the 3-D context of <see cref="ArmConfig.OffsetsFor"/>: the same pass, the
-    /// volume's rows taken slice after slice.
+    /// before are their context): the same pass, the volume's rows taken slice after slice.
     /// </summary>
     public static Tensor VolumeBits(Tensor volume, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int first, int slices)
     {
         int h = (int)volume.shape[1], w = (int)volume.shape[2];
-        var offsets = ArmConfig.OffsetsFor(3).Select(o => (o[0], o[1], o[2])).ToArray();
-        return Bits(volume.reshape(-1, w), arm, layers, offsets, h, first * h, 0, slices * h, w);
+        return Bits(volume.reshape(-1, w), arm, layers, VolumeOffsets, h, first * h, 0, slices * h, w);
     }
+
+    /// <summary><see cref="ArmConfig.OffsetsFor"/> of each rank as (dz, dy, dx): a clip's within its one row, an image's within its one slice.</summary>
+    private static readonly (int Dz, int Dy, int Dx)[] RowOffsets = [.. ArmConfig.OffsetsFor(1).Select(o => (0, 0, o[0]))],
+        PlaneOffsets = [.. ArmConfig.OffsetsFor(2).Select(o => (0, o[0], o[1]))],
+        VolumeOffsets = [.. ArmConfig.OffsetsFor(3).Select(o => (o[0], o[1], o[2]))];
 
     /// <param name="plane">Rows of one slice of the window; a 2-D window is one slice.</param>
     private static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, (int Dz, int Dy, int Dx)[] offsets, int plane,

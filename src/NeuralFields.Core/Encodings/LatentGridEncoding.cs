@@ -273,15 +273,13 @@ public sealed class LatentGridEncoding : Encoding
         foreach (var grid in grids)
             total = total + Axes switch
             {
-                1 => ArmRate.Bits(grid.unsqueeze(0), _config.Arm, layers, 0, 0, 1, (int)grid.shape[0], RowOffsets),
+                1 => ArmRate.RowBits(grid, _config.Arm, layers, 0, (int)grid.shape[0]),
                 2 => ArmRate.Bits(grid, _config.Arm, layers, 0, 0, (int)grid.shape[0], (int)grid.shape[1]),
                 _ => ArmRate.VolumeBits(grid, _config.Arm, layers, 0, (int)grid.shape[0]),
             };
         return total.squeeze().MoveToOuterDisposeScope();
     }
 
-    /// <summary>A 1-D grid's context as offsets within one row: the latents before.</summary>
-    private static readonly (int Dy, int Dx)[] RowOffsets = [.. ArmConfig.OffsetsFor(1).Select(o => (0, o[0]))];
 
     /// <summary>The entropy model's (weight, bias) parameters, layer by layer.</summary>
     private List<(Tensor Weight, Tensor Bias)> ArmLayers()
@@ -313,7 +311,7 @@ public sealed class LatentGridEncoding : Encoding
             var part = grid.narrow(0, start, first + rows - start);
             var bits = Axes switch
             {
-                1 => ArmRate.Bits(part.unsqueeze(0), _config.Arm, layers, 0, first - start, 1, rows, RowOffsets),
+                1 => ArmRate.RowBits(part, _config.Arm, layers, first - start, rows),
                 2 => ArmRate.Bits(part, _config.Arm, layers, first - start, 0, rows, w),
                 _ => ArmRate.VolumeBits(part, _config.Arm, layers, first - start, rows),
             };
