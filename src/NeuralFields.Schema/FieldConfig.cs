@@ -14,11 +14,18 @@ public sealed record FieldConfig
     public required HeadConfig Head { get; init; }
     public TrainingConfig Training { get; init; } = new();
 
+    /// <summary>The latent-grid codec's loop filter for images, fitted after training; null for none.</summary>
+    public PostFilterConfig? PostFilter { get; init; }
+
     public void Validate()
     {
         Encoding.Validate("encoding");
         Network.Validate("network");
         Head.Validate("head");
         Training.Validate("training");
+        if (PostFilter is null) return;
+        PostFilter.Validate("post_filter");
+        if (Encoding is not LatentGridConfig || Head is not (LinearHeadConfig or SigmoidHeadConfig))
+            throw new ConfigException("post_filter needs a latent_grid encoding and a linear or sigmoid head");
     }
 }

@@ -5,13 +5,14 @@ namespace NeuralFields.Schema;
 /// <summary>
 /// A config's model for one signal, as every backend sees it: the coordinates per query, the encoding's
 /// width, the network's outputs per query and every tensor the model holds, named as the TorchSharp
-/// state_dict names them ("encoding.…", then "network.…", each component's tensors in its own order).
+/// state_dict names them ("encoding.…", then "network.…", each component's tensors in its own order; then a
+/// codec's post filter, "filter.…", which only the decoder computes).
 /// Computed from the component configs alone, so TorchSharp, the kernels and the neural-file decoder agree
 /// by construction.
 /// </summary>
 public sealed record FieldLayout(int InputDims, int EncodedDims, int OutputsPerQuery, int QueriesPerSample, IReadOnlyList<TensorSpec> Tensors)
 {
-    public const string EncodingPrefix = "encoding", NetworkPrefix = "network";
+    public const string EncodingPrefix = "encoding", NetworkPrefix = "network", FilterPrefix = "filter";
 
     public static FieldLayout Of(FieldConfig config, SignalInfo signal)
     {
@@ -23,6 +24,7 @@ public sealed record FieldLayout(int InputDims, int EncodedDims, int OutputsPerQ
         int encoded = encoding.OutputDims(inputDims);
         var tensors = encoding.Tensors(inputDims).Select(t => t.Prefixed(EncodingPrefix))
             .Concat(config.Network.Tensors(encoded, outputs).Select(t => t.Prefixed(NetworkPrefix)))
+            .Concat(PostFilterOf(config, signal)?.Tensors(signal.Channels) ?? [])
             .ToList();
         return new FieldLayout(inputDims, encoded, outputs, queries, tensors);
     }
@@ -34,6 +36,12 @@ public sealed record FieldLayout(int InputDims, int EncodedDims, int OutputsPerQ
 
     /// <summary>The full name of an encoding tensor.</summary>
     public static string Encoding(string name) => $"{EncodingPrefix}.{name}";
+
+    /// <summary>The post filter the model has for this signal: the config's for an image (2 axes), none for other signals.</summary>
+    public static PostFilterConfig? PostFilterOf(FieldConfig config, SignalInfo signal) => signal.Dimensions.Length == 2 ? config.PostFilter : null;
+
+    /// <summary>True for the post filter's tensors ("filter.weight", "filter.bias").</summary>
+    public static bool IsFilter(string name) => name.StartsWith(FilterPrefix + ".", StringComparison.Ordinal);
 
     /// <summary>The full name of a network tensor.</summary>
     public static string Network(string name) => $"{NetworkPrefix}.{name}";

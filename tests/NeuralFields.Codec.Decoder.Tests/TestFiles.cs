@@ -68,17 +68,21 @@ internal static class TestFiles
     /// A latent-grid file (format 3) without training: latents drawn around 0 with a few far out (to reach the
     /// escape code), ARM weights on 2^−6 and synthesis weights on 2^−7 steps.
     /// </summary>
-    public static (FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) Latent(int width, int height, ulong seed = 5, int channels = 3) =>
-        Latent(Image(width, height, channels), seed);
+    public static (FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) Latent(int width, int height, ulong seed = 5, int channels = 3, int postFilter = 0) =>
+        Latent(Image(width, height, channels), seed, postFilter);
 
-    /// <summary>A latent-grid file's model for a signal of any rank (a clip, an image, a volume), with random integers and a few far latents (escapes).</summary>
-    public static (FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) Latent(SignalInfo signal, ulong seed = 5)
+    /// <summary>
+    /// A latent-grid file's model for a signal of any rank (a clip, an image, a volume), with random integers and a few
+    /// far latents (escapes); with a post filter of radius <paramref name="postFilter"/> (> 0) on 2^−9 steps.
+    /// </summary>
+    public static (FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) Latent(SignalInfo signal, ulong seed = 5, int postFilter = 0)
     {
         var config = new FieldConfig
         {
             Encoding = new LatentGridConfig { Resolution = [.. signal.Dimensions.Reverse()], Levels = 3, Entropy = new ArmConfig { Context = 6, Width = 8, HiddenLayers = 2 } },
             Network = new MlpConfig { HiddenLayers = 1, Width = 8, Activation = new ReluActivationConfig() },
             Head = new LinearHeadConfig(),
+            PostFilter = postFilter > 0 ? new PostFilterConfig { Radius = postFilter } : null,
         };
         var random = new PortableRandom(seed);
         var tensors = new List<QuantizedTensor>();
@@ -95,7 +99,7 @@ internal static class TestFiles
             }
             int largest = values.Max(Math.Abs), bits = 2;
             while (QuantizedTensor.MaxLevelFor(bits) < largest) bits++;
-            float step = latent ? 1f / 16 : name.StartsWith("encoding.arm.", StringComparison.Ordinal) ? 1f / 64 : 1f / 128;
+            float step = latent ? 1f / 16 : name.StartsWith("encoding.arm.", StringComparison.Ordinal) ? 1f / 64 : FieldLayout.IsFilter(name) ? 1f / 512 : 1f / 128;
             tensors.Add(new QuantizedTensor(name, shape, bits, QuantizationGranularity.Tensor, [step], values));
         }
         return (config, signal, tensors);

@@ -45,7 +45,7 @@ public sealed class CommandTests : IDisposable
         var compress = Nf.Run("compress", image, "-o", Path("latent.nf"), "--steps", "20", "--lambda", "1e-3");
         Assert.True(compress.ExitCode == 0, compress.Error + compress.Out);
         var info = Nf.Run("info", Path("latent.nf"));
-        Assert.Contains(".nf version 5", info.Out);
+        Assert.Matches(@"\.nf version [56]\b", info.Out);     // 6 when the codec kept a post filter
         Assert.Contains("multiplications per pixel", info.Out);
         Assert.Equal(0, Nf.Run("decompress", Path("latent.nf"), "-o", Path("latent.png")).ExitCode);
         var decoded = ImageFile.Load(Path("latent.png"));

@@ -26,8 +26,11 @@ public static class NeuralFileFormat
     /// <summary>Latent-grid files with a compact binary header instead of format 3's JSON config and float steps (§9.5).</summary>
     public const int CompactLatentFormatVersion = 5;
 
+    /// <summary>Format 5 with the post filter's radius in its header (§9.6): latent-grid images whose codec fitted a loop filter.</summary>
+    public const int FilteredLatentFormatVersion = 6;
+
     /// <summary>The highest format version this decoder reads.</summary>
-    public const int LastFormatVersion = CompactLatentFormatVersion;
+    public const int LastFormatVersion = FilteredLatentFormatVersion;
 
     /// <summary>The newest layout with a coordinate network or latent grids (versions 1-3).</summary>
     public const int NewestFormatVersion = LatentFormatVersion;

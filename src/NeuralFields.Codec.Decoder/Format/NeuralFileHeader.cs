@@ -21,7 +21,7 @@ public sealed record NeuralFileHeader(
     public bool Lossless => Residual is not null;
 
     /// <summary>A latent-grid file (format 3, or 5 with the compact header): its second stream holds the latents, not a residual.</summary>
-    public bool Latent => FormatVersion is NeuralFileFormat.LatentFormatVersion or NeuralFileFormat.CompactLatentFormatVersion;
+    public bool Latent => FormatVersion is NeuralFileFormat.LatentFormatVersion or NeuralFileFormat.CompactLatentFormatVersion or NeuralFileFormat.FilteredLatentFormatVersion;
 
     /// <summary>Bytes of the ARM-coded latents (formats 3 and 5), 0 otherwise.</summary>
     public int LatentBytes => Latent ? ResidualBytes : 0;

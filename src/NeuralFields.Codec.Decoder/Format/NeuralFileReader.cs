@@ -52,8 +52,8 @@ public static class NeuralFileReader
             throw new NeuralFileException("a predictive lossless file (format 4) has no network header of versions 1-3");
         int streamsAt = NeuralFileFormat.PreambleBytes + headerLength + 4;
         var span = bytes.AsSpan(NeuralFileFormat.PreambleBytes, headerLength);
-        var header = format == NeuralFileFormat.CompactLatentFormatVersion
-            ? CompactLatentHeader.Parse(span, decoder, limits)
+        var header = format is NeuralFileFormat.CompactLatentFormatVersion or NeuralFileFormat.FilteredLatentFormatVersion
+            ? CompactLatentHeader.Parse(span, format, decoder, limits)
             : ParseHeader(span, format, decoder, limits);
         long expected = header.FileBytes;
         if (bytes.Length < expected)

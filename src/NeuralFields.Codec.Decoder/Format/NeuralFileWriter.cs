@@ -20,7 +20,7 @@ public static class NeuralFileWriter
     /// and, when given, the lossless residual (source − decoded, grid order, channels interleaved),
     /// coded with whichever prediction gives the smallest stream. Files with <paramref name="attributes"/>
     /// are format version 2, files without stay version 1 (writers write the lowest version that describes the file);
-    /// latent-grid files are format 5 when the compact header describes them, format 3 otherwise.
+    /// latent-grid files are format 5 when the compact header describes them (6 with a post filter), format 3 otherwise.
     /// </summary>
     public static byte[] Write(SignalInfo signal, FieldConfig config, IReadOnlyList<QuantizedTensor> tensors, int[]? residual = null,
         IReadOnlyDictionary<string, string>? attributes = null) => Write(signal, config, tensors, residual, attributes, compactLatent: true);
@@ -55,8 +55,8 @@ public static class NeuralFileWriter
             prediction = p;
         }
 
-        if (latent && compactLatent && CompactLatentHeader.TryWrite(signal, config, attributes, tensors, weightStream.Length, residualStream.Length) is byte[] compact)
-            return Frame(NeuralFileFormat.CompactLatentFormatVersion, compact, weightStream, residualStream);
+        if (latent && compactLatent && CompactLatentHeader.TryWrite(signal, config, attributes, tensors, weightStream.Length, residualStream.Length) is var (compact, compactFormat))
+            return Frame(compactFormat, compact, weightStream, residualStream);
         var header = new ArrayBufferWriter<byte>();
         WriteHeader(header, signal, config, attributes, format, tensors, prediction, weightStream.Length, residualStream.Length);
 

@@ -6,7 +6,7 @@ namespace NeuralFields.Codec.Decoder.Inference;
 /// <summary>
 /// The field of a neural file, computed in a fixed order in float32: queries are built per block of
 /// samples, encoded, passed through each linear layer (z_o = Σ_i W[o,i]·x_i summed in i order, then + b_o)
-/// and its activation, and mapped by the head to integer samples. Blocks are independent, so running
+/// and its activation, and mapped by the head to integer samples (through the post filter first, when the file has one). Blocks are independent, so running
 /// them in parallel changes nothing in the result.
 /// </summary>
 public sealed class FieldEvaluator
@@ -21,6 +21,7 @@ public sealed class FieldEvaluator
     private readonly int _queries;
     private readonly bool _bitCoordinate;
     private readonly int _maxWidth;
+    private readonly PostFilter? _filter;
 
     /// <summary>Builds the evaluator from dequantised tensors named as in <see cref="ModelLayout.Tensors"/>.</summary>
     public FieldEvaluator(FieldConfig config, SignalInfo signal, IReadOnlyDictionary<string, float[]> tensors)
@@ -47,6 +48,8 @@ public sealed class FieldEvaluator
             width = outputs;
         }
         _maxWidth = Math.Max(Math.Max(_encoder.Outputs, _encoder.InputDims), _layers.Max(l => l.Outputs));
+        if (FieldLayout.PostFilterOf(config, signal) is { } filter)
+            _filter = new PostFilter(filter, signal.Channels, tensors[LinearLayer.Weight(FieldLayout.FilterPrefix)], tensors[LinearLayer.Bias(FieldLayout.FilterPrefix)]);
     }
 
     public SignalInfo Signal => _signal;
@@ -54,6 +57,8 @@ public sealed class FieldEvaluator
     /// <summary>Integer samples of the whole grid, [points, channels] in grid order.</summary>
     public int[] Integers()
     {
+        if (_filter is not null)
+            return Values().Select(v => Quantize(v, _signal.MaxValue)).ToArray();
         var result = new int[_signal.SampleCount * _signal.Channels];
         ForEachBlock((first, count, scratch) => Block(first, count, scratch, result.AsSpan((int)(first * _signal.Channels), count * _signal.Channels), null));
         return result;
@@ -61,9 +66,12 @@ public sealed class FieldEvaluator
 
     /// <summary>
     /// The field's values in [0,1] before rounding to integers (what the TorchSharp model's Predict gives:
-    /// linear and sigmoid heads unclamped, bit-plane heads integer/(2^n − 1)).
+    /// linear and sigmoid heads unclamped, bit-plane heads integer/(2^n − 1)), after the post filter when the file has one.
     /// </summary>
-    public float[] Values()
+    public float[] Values() => _filter is null ? NetworkValues() : _filter.Apply(NetworkValues(), _signal.Dimensions[0], _signal.Dimensions[1]);
+
+    /// <summary>The network's values before any post filter: what a codec fits the filter to.</summary>
+    public float[] NetworkValues()
     {
         var result = new float[_signal.SampleCount * _signal.Channels];
         ForEachBlock((first, count, scratch) => Block(first, count, scratch, null, result.AsSpan((int)(first * _signal.Channels), count * _signal.Channels)));

@@ -11,6 +11,7 @@ namespace NeuralFields.Codec.Decoder.Latent;
 /// codec trains (latent grids at the image's size, an ARM, a ReLU synthesis MLP, a linear or sigmoid head) and whose
 /// network tensors each have one power-of-two step. Format 3 spends about 400 bytes on its JSON config and float
 /// steps; these fields take about 40, which is a tenth of a file at 0.07 bits per pixel. Anything else stays format 3.
+/// Format 6 is format 5 with one more field, the post filter's radius (§9.6); files without a filter stay format 5.
 /// </summary>
 public static class CompactLatentHeader
 {
@@ -18,8 +19,8 @@ public static class CompactLatentHeader
 
     private enum Head { LinearCentered = 0, Linear = 1, Sigmoid = 2 }
 
-    /// <summary>The header's bytes, or null when the file needs format 3's general header.</summary>
-    public static byte[]? TryWrite(SignalInfo signal, FieldConfig config, IReadOnlyDictionary<string, string> attributes,
+    /// <summary>The header's bytes and its format (5, or 6 with a post filter), or null when the file needs format 3's general header.</summary>
+    public static (byte[] Header, int Format)? TryWrite(SignalInfo signal, FieldConfig config, IReadOnlyDictionary<string, string> attributes,
         IReadOnlyList<QuantizedTensor> tensors, int weightBytes, int latentBytes)
     {
         if (signal.Modality != "image" || signal.Dimensions.Length != 2 || signal.Dimensions.Any(d => d > MaxSide)) return null;
@@ -35,7 +36,8 @@ public static class CompactLatentHeader
         var arm = grid.Arm;
         var fields = new[] { grid.Levels, System.Numerics.BitOperations.Log2((uint)grid.Gain), arm.Context, arm.Width, arm.HiddenLayers, mlp.HiddenLayers, mlp.Width, head.Value };
         // The fields must describe the very model the file decodes with (training-only settings aside).
-        var rebuilt = Model(signal, fields);
+        int radius = config.PostFilter?.Radius ?? 0;
+        var rebuilt = Model(signal, fields, radius);
         // The rebuilt grids are at the image's size, so a grid of any other resolution differs here too.
         var written = config with { Encoding = grid with { LearningRate = null } };
         if (ModelConfigText.Write(rebuilt) != ModelConfigText.Write(written)) return null;
@@ -58,6 +60,7 @@ public static class CompactLatentHeader
         U8(w, signal.BitDepth);
         Attributes(w, attributes);
         foreach (int f in fields) U8(w, f);
+        if (radius > 0) U8(w, radius);
         for (int i = 0; i < tensors.Count; i++)
         {
             U8(w, tensors[i].Bits);
@@ -65,11 +68,11 @@ public static class CompactLatentHeader
         }
         U32(w, (uint)weightBytes);
         U32(w, (uint)latentBytes);
-        return w.WrittenSpan.ToArray();
+        return (w.WrittenSpan.ToArray(), radius > 0 ? NeuralFileFormat.FilteredLatentFormatVersion : NeuralFileFormat.CompactLatentFormatVersion);
     }
 
-    /// <summary>Reads a format-5 header, every field bounded before use; the model it rebuilds passes format 3's checks.</summary>
-    internal static NeuralFileHeader Parse(ReadOnlySpan<byte> span, int decoder, DecodeLimits limits)
+    /// <summary>Reads a format-5 or 6 header, every field bounded before use; the model it rebuilds passes format 3's checks.</summary>
+    internal static NeuralFileHeader Parse(ReadOnlySpan<byte> span, int format, int decoder, DecodeLimits limits)
     {
         var r = new ByteReader(span, "header");
         int height = r.U16() + 1, width = r.U16() + 1;
@@ -84,11 +87,12 @@ public static class CompactLatentHeader
         for (int i = 0; i < fields.Length; i++) fields[i] = r.U8();
         if (fields[1] > 10 || fields[7] > (int)Head.Sigmoid || fields[5] > MaxSynthesisLayers || fields[6] < 1)
             throw new NeuralFileException("the file is damaged: its model fields are out of range");
+        int radius = format == NeuralFileFormat.FilteredLatentFormatVersion ? r.BoundedU8(1, PostFilterConfig.MaxRadius, "the post filter's radius") : 0;
         FieldConfig config;
         string json;
         try
         {
-            json = ModelConfigText.Write(Model(signal, fields));
+            json = ModelConfigText.Write(Model(signal, fields, radius));
             config = ModelConfigText.Read(json);                          // the ranges format 3's JSON is held to
         }
         catch (NeuralFieldsException e)
@@ -108,13 +112,14 @@ public static class CompactLatentHeader
         int weightBytes = r.Bounded(0, int.MaxValue, "the weight stream length");
         int latentBytes = r.Bounded(0, int.MaxValue, "the latent stream length");
         if (!r.AtEnd) throw new NeuralFileException("the file is damaged: its header is longer than its fields");
-        return new NeuralFileHeader(NeuralFileFormat.CompactLatentFormatVersion, decoder, signal, config, json, tensors, null, span.Length, weightBytes, latentBytes)
+        return new NeuralFileHeader(format, decoder, signal, config, json, tensors, null, span.Length, weightBytes, latentBytes)
             { Attributes = attributes };
     }
 
-    /// <summary>levels, log2 gain, ARM context, width and hidden layers, synthesis hidden layers and width, head.</summary>
-    private static FieldConfig Model(SignalInfo signal, int[] f) => new()
+    /// <summary>levels, log2 gain, ARM context, width and hidden layers, synthesis hidden layers and width, head; the post filter's radius (0: none).</summary>
+    private static FieldConfig Model(SignalInfo signal, int[] f, int radius) => new()
     {
+        PostFilter = radius > 0 ? new PostFilterConfig { Radius = radius } : null,
         Encoding = new LatentGridConfig
         {
             Levels = f[0],

@@ -19,7 +19,8 @@ namespace NeuralFields.Codec.Latent;
 /// <summary>
 /// Makes a latent-grid neural file (Cool-chic style): rate-distortion training of latents, synthesis and ARM with the
 /// one <see cref="Trainer"/> (noise, then straight-through rounding), power-of-two weight steps chosen by measuring
-/// D + λR on what the portable decoder computes, writing, and decoding the file back to check it.
+/// D + λR on what the portable decoder computes, an image's post filter fitted to the decoder's output
+/// (<see cref="PostFilterFit"/>), writing, and decoding the file back to check it.
 /// </summary>
 public static class LatentCompressor
 {
@@ -33,7 +34,8 @@ public static class LatentCompressor
         if (signal.CoordinateDims > LatentGridConfig.MaxDimensions)
             throw new NeuralFieldsException($"the latent-grid codec compresses signals of 1 to {LatentGridConfig.MaxDimensions} axes, not {signal.CoordinateDims}");
         if (samples.LongLength != signal.SampleCount * signal.Channels) throw new ArgumentException("sample count does not match the signal");
-        var config = options.Config with { Encoding = ((LatentGridConfig)options.Config.Encoding).For(signal.Dimensions) };
+        // The config's post filter is the largest the codec may fit after training; the model trained has none.
+        var config = options.Config with { Encoding = ((LatentGridConfig)options.Config.Encoding).For(signal.Dimensions), PostFilter = null };
         config.Validate();                                           // the sized grids too, before any training
         ModelLayout.Tensors(config, signal);
         var clock = Stopwatch.StartNew();
@@ -54,6 +56,8 @@ public static class LatentCompressor
         double psnrFloat = Psnr(Predict(model, coordinates), samples, signal.MaxValue);
 
         var tensors = ChooseSteps(model, signal, samples, options.Lambda);
+        if (options.Config.PostFilter is { } largest)
+            (config, tensors) = PostFilterFit.Choose(config, signal, samples, tensors, options.Lambda, largest.Radius);
         var bytes = NeuralFileWriter.Write(signal, config, tensors, null, attributes);
         var file = NeuralFileReader.Read(bytes);
         var decoded = FieldDecoder.Decode(file);
@@ -95,7 +99,7 @@ public static class LatentCompressor
         return LatentQuantizer.Quantize(model, bestSynthesis, bestArm);
     }
 
-    private static long StreamBytes(IEnumerable<QuantizedTensor> tensors)
+    internal static long StreamBytes(IEnumerable<QuantizedTensor> tensors)
     {
         var encoder = new RangeEncoder();
         TensorCoding.Encode(encoder, tensors);

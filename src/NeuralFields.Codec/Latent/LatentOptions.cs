@@ -5,7 +5,8 @@ namespace NeuralFields.Codec.Latent;
 
 /// <summary>
 /// How to make one latent-grid file: the model (a config whose encoding is latent_grid; its resolution is set from
-/// the image), the rate-distortion trade-off λ (loss = MSE + λ·bpp) and how long to train.
+/// the image; its post_filter, if any, is the largest the codec may fit to an image after training), the
+/// rate-distortion trade-off λ (loss = MSE + λ·bpp) and how long to train.
 /// </summary>
 public sealed record LatentOptions(FieldConfig Config)
 {

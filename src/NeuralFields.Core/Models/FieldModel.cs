@@ -18,6 +18,7 @@ public sealed class FieldModel : nn.Module<Tensor, Tensor>
 
     public FieldModel(FieldConfig config, SignalInfo signal) : base("field")
     {
+        config = config with { PostFilter = null };                  // a codec fits it after training: the trained model has none
         Config = config;
         Signal = signal;
         Layout = FieldLayout.Of(config, signal);
