@@ -25,6 +25,7 @@ public class FuzzTests
             TestFiles.Small(lossless: false),
             TestFiles.File(gridConfig, gridSignal, TestFiles.Tensors(gridConfig, gridSignal), TestFiles.Samples(gridSignal)),
             LatentFile(),
+            LatentFile(postFilter: 2),
             Write(TestFiles.Latent(new SignalInfo("audio", [40], 1, 16)), new() { ["sample_rate"] = "8000", ["wav_bits"] = "16", ["wav_format"] = "pcm" }),
             Write(TestFiles.Latent(new SignalInfo("volume", [3, 4, 5], 1, 8)), new() { ["volume_type"] = "uint8" }),
         };
@@ -73,9 +74,10 @@ public class FuzzTests
     private static byte[] Write((FieldConfig Config, SignalInfo Signal, List<QuantizedTensor> Tensors) model, Dictionary<string, string> attributes) =>
         NeuralFileWriter.Write(model.Signal, model.Config, model.Tensors, null, attributes);
 
-    private static byte[] LatentFile()
+    /// <summary>A format-5 latent-grid image, or format 6 with a post filter of radius <paramref name="postFilter"/>.</summary>
+    private static byte[] LatentFile(int postFilter = 0)
     {
-        var (config, signal, tensors) = TestFiles.Latent(9, 7);
+        var (config, signal, tensors) = TestFiles.Latent(9, 7, postFilter: postFilter);
         return NeuralFileWriter.Write(signal, config, tensors);
     }
 

@@ -92,6 +92,10 @@ internal static class LatentBenchmark
         foreach (var (codec, list) in mean)
             Console.WriteLine($"  {codec}: {string.Join(", ", list.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Bpp:F3} / {p.Psnr:F2}")))}");
         Console.WriteLine($"Cool-chic 5.0 published (24 full Kodak images): {string.Join(", ", CoolChic.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Bpp:F3} / {p.Psnr:F2}")))}");
+        // Only a rough distance: Cool-chic's curve is the mean of all 24 images, nf's of the images given here.
+        if (crop == 0 && BdRate([.. CoolChic.Select(p => new Point(p.Bpp, p.Psnr))], mean["nf"]) is var coolChic && double.IsFinite(coolChic))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  BD-rate of nf's mean curve against Cool-chic's published one (different image sets): {100 * coolChic:+0.0;-0.0} %"));
         var series = mean.Select(m => new Plots.Series(m.Key == "nf" ? "nf latent grids" : m.Key, m.Value.Select(p => p.Bpp).ToList(), m.Value.Select(p => p.Psnr).ToList())).ToList();
         if (crop == 0) series.Add(new Plots.Series("Cool-chic 5.0 (published, 24 images)", CoolChic.Select(p => p.Bpp).ToList(), CoolChic.Select(p => p.Psnr).ToList()));
         Directory.CreateDirectory(folder);
