@@ -1,3 +1,4 @@
+using NeuralFields.Codec.Decoder.Inference;
 using NeuralFields.Codec.Decoder.Latent;
 using NeuralFields.Codec.Decoder.Quantization;
 using NeuralFields.Schema;
@@ -128,6 +129,53 @@ public class LatentFileTests
         }
         // Each of the three layers floors to 1/256 once and the next layer's weights (Σ|w| up to ~4) spread it: under 0.1.
         Assert.True(worst < 0.1, $"fixed point strays {worst:F4} from the reference");
+    }
+
+    [Theory]
+    [InlineData(6, 8, true)]      // six inputs: four lanes and a tail; weight steps 2^-k that shift the sums
+    [InlineData(12, 12, false)]   // twelve: three lanes exactly; weight steps of 1, so no shift hides a wrong last bit
+    public void Fixed_point_arm_gives_the_integers_of_the_format_s_formula(int contextSize, int width, bool shifted)
+    {
+        var signal = TestFiles.Image(8, 8, 3);
+        var (config, _, _) = TestFiles.Latent(signal, seed: 13);
+        var arm = (LatentGridConfig)config.Encoding with { Entropy = new ArmConfig { Context = contextSize, Width = width, HiddenLayers = 2 } };
+        var random = new PortableRandom(8);
+        int largest = shifted ? 2047 : 63;
+        var byName = ModelLayout.Tensors(config with { Encoding = arm }, signal)
+            .Where(t => t.Name.StartsWith("encoding.arm.", StringComparison.Ordinal))
+            .Select((t, index) => new QuantizedTensor(t.Name, t.Shape, 12, QuantizationGranularity.Tensor,
+                [MathF.ScaleB(1f, shifted || t.Name.EndsWith(".bias", StringComparison.Ordinal) ? -(3 * index % 10) : 0)],
+                [.. Enumerable.Range(0, t.Shape.Aggregate(1, (a, d) => a * d)).Select(_ => (int)(random.NextUInt64() % (ulong)(2 * largest + 1)) - largest)]))
+            .ToDictionary(t => t.Name);
+        var fixedPoint = LatentPayload.Arm(arm, byName);
+        var context = new int[contextSize];
+        for (int trial = 0; trial < 500; trial++)
+        {
+            for (int i = 0; i < context.Length; i++) context[i] = (int)(random.NextUInt64() % 61) - 30;
+            Assert.Equal(IntegerReference(arm.Arm, byName, context), fixedPoint.Predict(context));
+        }
+    }
+
+    /// <summary>docs/format.md §9.2 written out: one output at a time, the inputs in order, in 64-bit integers.</summary>
+    private static (long Mu, long LogScale) IntegerReference(ArmConfig arm, Dictionary<string, QuantizedTensor> tensors, int[] context)
+    {
+        long[] a = context.Select(v => (long)v << 8).ToArray();
+        for (int l = 0; l <= arm.HiddenLayers; l++)
+        {
+            var w = tensors[$"encoding.arm.layers.{l}.weight"];
+            var b = tensors[$"encoding.arm.layers.{l}.bias"];
+            int kw = FixedPointArm.FractionBits(w), kb = FixedPointArm.FractionBits(b), outputs = w.Shape[0], inputs = w.Shape[1];
+            var next = new long[outputs];
+            for (int o = 0; o < outputs; o++)
+            {
+                long acc = kb <= 8 + kw ? (long)b.Values[o] << (8 + kw - kb) : (long)b.Values[o] >> (kb - 8 - kw);
+                for (int j = 0; j < inputs; j++) acc += (long)w.Values[o * inputs + j] * a[j];
+                long z = Math.Clamp(acc >> kw, -(1L << 30), 1L << 30);
+                next[o] = l < arm.HiddenLayers && z < 0 ? 0 : z;
+            }
+            a = next;
+        }
+        return (a[0], a[1]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using NeuralFields.Codec.Decoder.Quantization;
 using NeuralFields.Schema.Components;
 
@@ -15,20 +16,22 @@ public sealed class FixedPointArm
     /// <summary>Activations are clamped to ±2^30 after every layer, which keeps the next layer's sums inside 64 bits.</summary>
     private const long Limit = 1L << 30;
 
-    private readonly (int[] Weight, int[] Bias, int WeightShift, int BiasShift, int Inputs, int Outputs)[] _layers;
+    /// <summary>Per layer: the weights widened to 64 bits (row-major [outputs, inputs]) and each bias already shifted onto the sums' scale.</summary>
+    private readonly (long[] Weight, long[] Bias, int WeightShift, int Inputs, int Outputs)[] _layers;
     private readonly long[] _a, _b;
 
     public FixedPointArm(ArmConfig config, IReadOnlyDictionary<string, QuantizedTensor> tensors, string prefix)
     {
         Config = config;
-        _layers = new (int[], int[], int, int, int, int)[config.HiddenLayers + 1];
+        _layers = new (long[], long[], int, int, int)[config.HiddenLayers + 1];
         for (int l = 0; l <= config.HiddenLayers; l++)
         {
             string layer = $"{prefix}.{MlpConfig.Layer(l)}";
             var weight = tensors[LinearLayer.Weight(layer)];
             var bias = tensors[LinearLayer.Bias(layer)];
-            int kw = FractionBits(weight), kb = FractionBits(bias);
-            _layers[l] = (weight.Values, bias.Values, kw, Fraction + kw - kb, weight.Shape[1], weight.Shape[0]);
+            int kw = FractionBits(weight), kb = FractionBits(bias), biasShift = Fraction + kw - kb;
+            var biasTerms = bias.Values.Select(b => biasShift >= 0 ? (long)b << biasShift : (long)b >> -biasShift).ToArray();
+            _layers[l] = ([.. weight.Values.Select(w => (long)w)], biasTerms, kw, weight.Shape[1], weight.Shape[0]);
         }
         _a = new long[Math.Max(config.Context, config.Width)];
         _b = new long[Math.Max(config.Width, ArmConfig.Outputs)];
@@ -55,20 +58,38 @@ public sealed class FixedPointArm
         long[] x = _a, y = _b;
         for (int l = 0; l < _layers.Length; l++)
         {
-            var (weight, bias, kw, biasShift, inputs, outputs) = _layers[l];
+            var (weight, bias, kw, inputs, outputs) = _layers[l];
             bool hidden = l < _layers.Length - 1;
             if (y.Length < outputs) y = new long[outputs];
-            for (int o = 0; o < outputs; o++)
+            var row = weight.AsSpan();
+            var layerInput = x.AsSpan(0, inputs);
+            for (int o = 0; o < outputs; o++, row = row[inputs..])
             {
-                long acc = biasShift >= 0 ? (long)bias[o] << biasShift : (long)bias[o] >> -biasShift;
-                int row = o * inputs;
-                for (int i = 0; i < inputs; i++) acc += (long)weight[row + i] * x[i];
-                long z = Math.Clamp(acc >> kw, -Limit, Limit);
+                long z = Math.Clamp((bias[o] + Dot(row[..inputs], layerInput)) >> kw, -Limit, Limit);
                 y[o] = hidden && z < 0 ? 0 : z;
             }
             (x, y) = (y, x);
         }
         return (x[0], x[1]);
+    }
+
+    /// <summary>
+    /// Σ w·x in 64-bit integers. Integer addition is associative, even where a damaged file's weights make it wrap, so
+    /// four lanes at a time give the scalar loop's result on every machine.
+    /// </summary>
+    private static long Dot(ReadOnlySpan<long> w, ReadOnlySpan<long> x)
+    {
+        long sum = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && w.Length >= Vector256<long>.Count)
+        {
+            var lanes = Vector256<long>.Zero;
+            for (; i + Vector256<long>.Count <= w.Length; i += Vector256<long>.Count)
+                lanes += Vector256.Create(w[i..]) * Vector256.Create(x[i..]);
+            sum = Vector256.Sum(lanes);
+        }
+        for (; i < w.Length; i++) sum += w[i] * x[i];
+        return sum;
     }
 
     /// <summary>The table a prediction selects: ⌊μ⌋, the eighth of μ's fraction, and the log-scale lattice index (rounded, clamped).</summary>
