@@ -324,10 +324,35 @@ public static class ArmRate
         private void Gather(int height, int width, int top, int left, int rows, int columns, float* own, float* context, float* gradient)
         {
             int contextCount = _context;
+            // Where every offset's latent is owned, the same sum without the checks: its columns, and per k its index step.
+            int firstInner = 0, endInner = columns;
+            var steps = new long[contextCount];
+            for (int k = 0; k < contextCount; k++)
+            {
+                var (dz, dy, dx) = _offsets[k];
+                (firstInner, endInner) = (Math.Max(firstInner, dx), Math.Min(endInner, columns + dx));
+                steps[k] = -(((long)dz * _plane + dy) * columns + dx) * contextCount + k;
+            }
             Parallel.For(0, height, y =>
             {
+                int r0 = y - top, row0 = y % _plane;
+                bool innerRow = r0 >= 0 && r0 < rows;
+                for (int k = 0; k < contextCount && innerRow; k++)
+                {
+                    var (dz, dy, _) = _offsets[k];
+                    int rr = r0 - dz * _plane - dy;
+                    innerRow = row0 - dy >= 0 && row0 - dy < _plane && rr >= 0 && rr < rows;
+                }
                 for (int x = 0; x < width; x++)
                 {
+                    if (innerRow && x - left >= firstInner && x - left < endInner)
+                    {
+                        long at = (long)r0 * columns + (x - left);
+                        float inner = own[at];
+                        for (int k = 0; k < contextCount; k++) inner += context[at * contextCount + steps[k]];
+                        gradient[(long)y * width + x] = inner;
+                        continue;
+                    }
                     float sum = 0;
                     int r = y - top, c = x - left, row = y % _plane;
                     if (r >= 0 && r < rows && c >= 0 && c < columns) sum = own[(long)r * columns + c];
