@@ -14,7 +14,7 @@ public sealed record PostFilterConfig
 
     public int Radius { get; init; } = 2;
 
-    /// <summary>Offsets (dy, dx) on one side of the centre, in order: rows from −r, then within a row dx from −r; only those after the centre in raster order.</summary>
+    /// <summary>The offsets (dy, dx) after the centre in raster order: dy = 0 with dx = 1..r, then for dy = 1..r every dx = −r..r.</summary>
     public IReadOnlyList<(int Dy, int Dx)> Offsets()
     {
         var offsets = new List<(int, int)>();
