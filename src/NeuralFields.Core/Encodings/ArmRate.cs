@@ -201,6 +201,11 @@ public static class ArmRate
                 int zz = slice + dz, yy = sliceRow + dy;
                 bool inside = zz >= 0 && yy >= 0 && yy < _plane;
                 long at = ((long)zz * _plane + yy) * width;
+                if (lanes == 8 && inside && x + dx >= 0 && x + dx + 8 <= width)
+                {
+                    act[k] = Vector256.Load(grid + at + x + dx);         // eight adjacent latents, all inside: the same values
+                    continue;
+                }
                 for (int i = 0; i < 8; i++)
                 {
                     int xx = x + i + dx;
