@@ -37,8 +37,8 @@ public sealed record FieldLayout(int InputDims, int EncodedDims, int OutputsPerQ
     /// <summary>The full name of an encoding tensor.</summary>
     public static string Encoding(string name) => $"{EncodingPrefix}.{name}";
 
-    /// <summary>The post filter the model has for this signal: the config's for an image (2 axes), none for other signals.</summary>
-    public static PostFilterConfig? PostFilterOf(FieldConfig config, SignalInfo signal) => signal.Dimensions.Length == 2 ? config.PostFilter : null;
+    /// <summary>The post filter the model has for this signal: the config's for an image, none for other signals.</summary>
+    public static PostFilterConfig? PostFilterOf(FieldConfig config, SignalInfo signal) => PostFilterConfig.AppliesTo(signal) ? config.PostFilter : null;
 
     /// <summary>True for the post filter's tensors ("filter.weight", "filter.bias").</summary>
     public static bool IsFilter(string name) => name.StartsWith(FilterPrefix + ".", StringComparison.Ordinal);

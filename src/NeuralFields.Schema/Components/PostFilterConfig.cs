@@ -14,6 +14,9 @@ public sealed record PostFilterConfig
 
     public int Radius { get; init; } = 2;
 
+    /// <summary>Whether a signal can have a post filter: images (2 axes) only; clips and volumes ignore one.</summary>
+    public static bool AppliesTo(SignalInfo signal) => signal.Dimensions.Length == 2;
+
     /// <summary>The offsets (dy, dx) after the centre in raster order: dy = 0 with dx = 1..r, then for dy = 1..r every dx = −r..r.</summary>
     public IReadOnlyList<(int Dy, int Dx)> Offsets()
     {
