@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NeuralFields.Schema;
 
 /// <summary>
@@ -53,6 +54,7 @@ public static class PortableMath
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Exp(double x)
     {
         if (double.IsNaN(x)) return x;
@@ -64,6 +66,7 @@ public static class PortableMath
     }
 
     /// <summary>2^y; exact when y is an integer in range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Exp2(double y)
     {
         if (double.IsNaN(y)) return y;
@@ -114,6 +117,7 @@ public static class PortableMath
     }
 
     /// <summary>Σ c_n x^n by Horner's rule, one multiply and one add per term.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Polynomial(double[] c, double x)
     {
         double p = c[^1];

@@ -132,9 +132,11 @@ public class LatentFileTests
     }
 
     [Theory]
-    [InlineData(6, 8, true)]      // six inputs: four lanes and a tail; weight steps 2^-k that shift the sums
-    [InlineData(12, 12, false)]   // twelve: three lanes exactly; weight steps of 1, so no shift hides a wrong last bit
-    public void Fixed_point_arm_gives_the_integers_of_the_format_s_formula(int contextSize, int width, bool shifted)
+    [InlineData(6, 6, true, true)]       // six outputs: two vectors, the second half padding; weight steps 2^-k that shift the sums
+    [InlineData(6, 6, true, false)]      // the same on the scalar path
+    [InlineData(12, 12, false, true)]    // twelve: three vectors exactly; weight steps of 1, so no shift hides a wrong last bit
+    [InlineData(12, 12, false, false)]
+    public void Fixed_point_arm_gives_the_integers_of_the_format_s_formula(int contextSize, int width, bool shifted, bool vectorised)
     {
         var signal = TestFiles.Image(8, 8, 3);
         var (config, _, _) = TestFiles.Latent(signal, seed: 13);
@@ -147,7 +149,7 @@ public class LatentFileTests
                 [MathF.ScaleB(1f, shifted || t.Name.EndsWith(".bias", StringComparison.Ordinal) ? -(3 * index % 10) : 0)],
                 [.. Enumerable.Range(0, t.Shape.Aggregate(1, (a, d) => a * d)).Select(_ => (int)(random.NextUInt64() % (ulong)(2 * largest + 1)) - largest)]))
             .ToDictionary(t => t.Name);
-        var fixedPoint = LatentPayload.Arm(arm, byName);
+        var fixedPoint = new FixedPointArm(arm.Arm, byName, FieldLayout.Encoding(LatentGridConfig.ArmPrefix)) { Vectorised = vectorised };
         var context = new int[contextSize];
         for (int trial = 0; trial < 500; trial++)
         {

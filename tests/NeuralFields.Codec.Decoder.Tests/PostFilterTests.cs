@@ -10,6 +10,37 @@ public class PostFilterTests
 {
     [Theory]
     [InlineData(1, 3)]
+    [InlineData(2, 3)]
+    public void The_filter_gives_the_float_of_its_per_pixel_inputs_at_every_pixel(int radius, int channels)
+    {
+        // Apply reads interior neighbours without clamping; the encoder fits on Differences, which clamps everywhere.
+        // Both must give the same float32 at every pixel, or the fit would tune a filter the decoder does not run.
+        const int height = 12, width = 11;
+        var random = new PortableRandom((ulong)(radius * 7 + channels));
+        var values = Enumerable.Range(0, height * width * channels).Select(_ => (float)random.NextDouble()).ToArray();
+        var config = new PostFilterConfig { Radius = radius };
+        int taps = config.Taps(channels);
+        var weight = Enumerable.Range(0, channels * taps).Select(_ => (float)(random.NextDouble() - 0.5) * 0.2f).ToArray();
+        var bias = Enumerable.Range(0, channels).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray();
+        var filtered = new PostFilter(config, channels, weight, bias).Apply(values, height, width);
+        var offsets = config.Offsets().ToArray();
+        var inputs = new float[taps];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                PostFilter.Differences(values, height, width, channels, offsets, y, x, inputs);
+                for (int c = 0; c < channels; c++)
+                {
+                    float acc = bias[c];
+                    for (int t = 0; t < taps; t++) acc += weight[c * taps + t] * inputs[t];
+                    int at = (y * width + x) * channels + c;
+                    Assert.Equal(values[at] + acc, filtered[at]);
+                }
+            }
+    }
+
+    [Theory]
+    [InlineData(1, 3)]
     [InlineData(2, 1)]
     [InlineData(3, 4)]
     public void The_filter_computes_the_documented_formula(int radius, int channels)

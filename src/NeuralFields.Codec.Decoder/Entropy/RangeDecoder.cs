@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NeuralFields.Codec.Decoder.Entropy;
 
 /// <summary>
@@ -67,6 +68,7 @@ public sealed class RangeDecoder
     /// The symbol of a static model given by its cumulative frequencies (<paramref name="cumulative"/>[0] = 0,
     /// strictly increasing, last = 2^16): the s with cumulative[s] ≤ code / unit &lt; cumulative[s + 1].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int DecodeFrequency(ReadOnlySpan<int> cumulative)
     {
         uint unit = _range >> RangeEncoder.FrequencyBits;

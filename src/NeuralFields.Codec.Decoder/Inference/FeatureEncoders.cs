@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
 
@@ -172,6 +173,7 @@ internal sealed class LatentGridEncoder : FeatureEncoder
         }).ToArray();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Encode(ReadOnlySpan<float> input, int q, Span<float> output)
     {
         for (int l = 0; l < _levels.Length; l++)
@@ -212,6 +214,7 @@ internal sealed class LatentGridEncoder : FeatureEncoder
     }
 
     /// <summary>Bilinear within one plane: the rows starting at <paramref name="top"/> and <paramref name="bottom"/>, each blended along x, then the two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Blend(float[] grid, int top, int bottom, int x0, int x1, float fx, float fy)
     {
         float upper = grid[top + x0] * (1 - fx) + grid[top + x1] * fx;
@@ -220,6 +223,7 @@ internal sealed class LatentGridEncoder : FeatureEncoder
     }
 
     /// <summary>p = clamp(((c + 1)·0.5)·n − 0.5, 0, n − 1) in float; lower cell clamp(⌊p⌋, 0, n − 2), upper min(lower + 1, n − 1), weight p − lower.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (int Lower, int Upper, float Fraction) Corners(float coordinate, int n)
     {
         float position = Math.Clamp((coordinate + 1) * 0.5f * n - 0.5f, 0f, n - 1);

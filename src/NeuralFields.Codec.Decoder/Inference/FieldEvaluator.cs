@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
 
@@ -79,6 +80,7 @@ public sealed class FieldEvaluator
     }
 
     /// <summary>The integer a value in [0,1] becomes: NaN → 0, clamp, v·(2^n − 1) in float32, round half to even.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Quantize(float value, int maxValue)
     {
         float v = float.IsNaN(value) ? 0f : Math.Clamp(value, 0f, 1f);
@@ -121,6 +123,7 @@ public sealed class FieldEvaluator
     }
 
     /// <summary>Samples [first, first + count): integers into <paramref name="integers"/> or values into <paramref name="values"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Block(long first, int count, Scratch scratch, Span<int> integers, Span<float> values)
     {
         int q = count * _queries;
@@ -146,6 +149,7 @@ public sealed class FieldEvaluator
     }
 
     /// <summary>Query coordinates feature-major [dims][q]: x first (the fastest axis), then y, …, then the bit coordinate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillQueries(long first, int count, int q, float[] input)
     {
         var dims = _signal.Dimensions;
@@ -176,6 +180,7 @@ public sealed class FieldEvaluator
     }
 
     /// <summary>Raw outputs [outputs][q] → per sample integers (and optionally values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MapHead(float[] raw, int q, int count, Span<int> integers, Span<float> values)
     {
         int channels = _signal.Channels;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralFields.Schema;
@@ -20,6 +21,7 @@ internal static class Kernels
     public static float Sigmoid(float z) => (float)(1.0 / (1.0 + PortableMath.Exp(-(double)z)));
 
     /// <summary>acc[j] = acc[j] + w·x[j] (the product rounded, then the sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(Span<float> acc, ReadOnlySpan<float> x, float w)
     {
         int j = 0;
@@ -43,22 +45,26 @@ internal static class Kernels
     }
 
     /// <summary>y[j] = y[j] + b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScalar(Span<float> y, float b)
     {
         for (int j = 0; j < y.Length; j++) y[j] = y[j] + b;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Relu(Span<float> y)
     {
         for (int j = 0; j < y.Length; j++) y[j] = y[j] > 0f ? y[j] : 0f;
     }
 
     /// <summary>y = sin(ω·y): the product in float32 (as the trainer computes ω z), the sine in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sine(Span<float> y, float omega)
     {
         for (int j = 0; j < y.Length; j++) y[j] = Sin(y[j] * omega);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map(ReadOnlySpan<float> x, Span<float> y, Func<float, float> f)
     {
         for (int j = 0; j < x.Length; j++) y[j] = f(x[j]);

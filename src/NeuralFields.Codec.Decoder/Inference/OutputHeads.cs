@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
 
@@ -30,6 +31,7 @@ internal sealed class ValueHead : OutputHead
 
     private ValueHead(Func<float, float> value, SignalInfo signal) => (_value, _max) = (value, signal.MaxValue);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override (int Integer, float Value) Map(float[] raw, int q, int sample, int channel)
     {
         float v = _value(raw[channel * q + sample]);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuralFields.Schema.Components;
 
 namespace NeuralFields.Codec.Decoder.Inference;
@@ -29,12 +30,18 @@ public sealed class PostFilter
         int c = _channels, taps = _offsets.Length * c;
         if (values.LongLength != (long)height * width * c) throw new ArgumentException("the values do not match the image size");
         var result = new float[values.Length];
-        Parallel.For(0, height, () => new float[taps], (y, _, differences) =>
+        int reach = _offsets.Max(d => Math.Max(d.Dy, Math.Abs(d.Dx)));
+        var steps = _offsets.Select(d => (d.Dy * width + d.Dx) * c).ToArray();   // each offset as one step in the array
+        Parallel.For(0, height, () => new float[taps], [MethodImpl(MethodImplOptions.AggressiveOptimization)] (y, _, differences) =>
         {
+            bool interiorRow = y >= reach && y < height - reach;
             for (int x = 0; x < width; x++)
             {
                 int centre = (y * width + x) * c;
-                Differences(values, height, width, c, _offsets, y, x, differences);
+                if (interiorRow && x >= reach && x < width - reach)
+                    InteriorDifferences(values, centre, c, steps, differences);   // no neighbour needs clamping: the same values
+                else
+                    Differences(values, height, width, c, _offsets, y, x, differences);
                 for (int o = 0; o < c; o++)
                 {
                     float acc = _bias[o];
@@ -48,8 +55,21 @@ public sealed class PostFilter
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InteriorDifferences(float[] values, int centre, int c, int[] steps, float[] differences)
+    {
+        int t = 0;
+        foreach (int step in steps)
+            for (int k = 0; k < c; k++)
+            {
+                float v = values[centre + k];
+                differences[t++] = (values[centre + step + k] - v) + (values[centre - step + k] - v);
+            }
+    }
+
     /// <summary>The filter's inputs at (y, x), tap order: for each offset, each channel, (v(p + d) − v(p)) + (v(p − d) − v(p)).</summary>
-    public static void Differences(float[] values, int height, int width, int c, IReadOnlyList<(int Dy, int Dx)> offsets, int y, int x, Span<float> differences)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Differences(float[] values, int height, int width, int c, ReadOnlySpan<(int Dy, int Dx)> offsets, int y, int x, Span<float> differences)
     {
         int centre = (y * width + x) * c, t = 0;
         foreach (var (dy, dx) in offsets)

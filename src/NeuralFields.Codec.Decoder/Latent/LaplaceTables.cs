@@ -18,10 +18,15 @@ public static class LaplaceTables
 
     private const int Total = 1 << Entropy.RangeEncoder.FrequencyBits;
 
+    /// <summary>Every lattice point's radius, looked up per coded latent (computing it needs an exp).</summary>
+    private static readonly int[] Radii = [.. Enumerable.Range(0, ArmConfig.LogScaleCount).Select(ComputeRadius)];
+
     private static readonly int[][] Tables = Build();
 
     /// <summary>The radius R of scale <paramref name="scaleIndex"/>: 2 + ⌈10·b⌉, at most <see cref="MaxRadius"/>.</summary>
-    public static int Radius(int scaleIndex) => Math.Min(MaxRadius, 2 + (int)Math.Ceiling(10 * Scale(scaleIndex)));
+    public static int Radius(int scaleIndex) => Radii[scaleIndex];
+
+    private static int ComputeRadius(int scaleIndex) => Math.Min(MaxRadius, 2 + (int)Math.Ceiling(10 * Scale(scaleIndex)));
 
     public static double Scale(int scaleIndex) => PortableMath.Exp(ArmConfig.LogScaleMin + ArmConfig.LogScaleStep * scaleIndex);
 

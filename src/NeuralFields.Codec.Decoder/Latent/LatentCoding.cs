@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NeuralFields.Codec.Decoder.Entropy;
 using NeuralFields.Schema.Components;
 
@@ -47,6 +48,7 @@ public static class LatentCoding
     /// neighbours, all already coded, 0 outside the grid), the ARM's prediction and its table; then
     /// <paramref name="code"/> codes it. A context of zeros, common at low rates, is predicted once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Visit(int[] shape, int[] values, FixedPointArm arm, Coder code)
     {
         int axes = shape.Length, count = arm.Config.Context;
@@ -62,20 +64,27 @@ public static class LatentCoding
                 flat[k] += offsets[k][axis] * stride;
                 stride *= shape[axis];
             }
+        // Per axis, the offsets' smallest and largest step: a position whose every axis lies in [−least, size − most)
+        // has all its neighbours inside the grid and reads them without checks.
+        Span<int> least = stackalloc int[axes], most = stackalloc int[axes];
+        for (int k = 0; k < count; k++)
+            for (int a = 0; a < axes; a++)
+            {
+                least[a] = Math.Min(least[a], steps[k * axes + a]);
+                most[a] = Math.Max(most[a], steps[k * axes + a]);
+            }
         Span<int> position = stackalloc int[axes];
         Span<int> context = stackalloc int[count];
         (long Mu, long LogScale)? zero = null;
         for (int i = 0; i < values.Length; i++)
         {
+            bool interior = true;
+            for (int a = 0; a < axes; a++)
+                interior &= position[a] + least[a] >= 0 && position[a] + most[a] < shape[a];
             bool allZero = true;
             for (int k = 0; k < count; k++)
             {
-                bool inside = true;
-                for (int a = 0; a < axes; a++)
-                {
-                    int p = position[a] + steps[k * axes + a];
-                    inside &= p >= 0 && p < shape[a];
-                }
+                bool inside = interior || Inside(position, steps.Slice(k * axes, axes), shape);
                 int v = inside ? values[i + flat[k]] : 0;
                 context[k] = v;
                 allZero &= v == 0;
@@ -87,6 +96,18 @@ public static class LatentCoding
         }
     }
 
+    /// <summary>Whether position + step lies inside the grid on every axis.</summary>
+    private static bool Inside(ReadOnlySpan<int> position, ReadOnlySpan<int> step, int[] shape)
+    {
+        for (int a = 0; a < position.Length; a++)
+        {
+            int p = position[a] + step[a];
+            if (p < 0 || p >= shape[a]) return false;
+        }
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EncodeOne(RangeEncoder encoder, long offset, int[] cumulative, int radius)
     {
         int symbol = Math.Abs(offset) <= radius ? (int)offset + radius : 2 * radius + 1;
@@ -102,6 +123,7 @@ public static class LatentCoding
         for (int j = n - 1; j >= 0; j--) encoder.EncodeEqual((int)(m >> j) & 1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long DecodeOne(RangeDecoder decoder, int[] cumulative, int radius)
     {
         int symbol = decoder.DecodeFrequency(cumulative);

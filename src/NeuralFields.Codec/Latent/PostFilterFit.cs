@@ -69,7 +69,7 @@ public static class PostFilterFit
     private static (float[] Weight, float[] Bias) Fit(PostFilterConfig filter, float[] values, ushort[] samples, SignalInfo signal)
     {
         int height = signal.Dimensions[0], width = signal.Dimensions[1], c = signal.Channels;
-        var offsets = filter.Offsets();
+        var offsets = filter.Offsets().ToArray();
         int taps = filter.Taps(c), n = taps + 1;                         // the last input is the bias's constant one
         double scale = 1.0 / signal.MaxValue;
         var gram = new double[Bands][];
