@@ -140,8 +140,11 @@ public class LatentCodecTests
         Assert.Equal(perLatent.Sum(), encoding.BandBits([grid], 1, new Random(0)).item<float>(), 0.01);
     }
 
-    [Fact]
-    public void The_CSharp_rate_and_its_gradients_equal_autograd_through_the_reference_ARM()
+    [Theory]
+    [InlineData(Core.Training.Fused.FusedLanes.Vector512)]
+    [InlineData(Core.Training.Fused.FusedLanes.Vector256)]
+    [InlineData(Core.Training.Fused.FusedLanes.Scalar)]
+    public void The_CSharp_rate_and_its_gradients_equal_autograd_through_the_reference_ARM(Core.Training.Fused.FusedLanes lanes)
     {
         var info = new SignalInfo("image", [19, 27], 3, 8);
         using var scope = NewDisposeScope();
@@ -161,7 +164,7 @@ public class LatentCodecTests
             Tensor Owned(Tensor v) => v.reshape(19, 27).narrow(0, top, rows).narrow(1, left, columns).reshape(-1).to_type(ScalarType.Float64);
             var reference = LatentGridEncoding.LaplaceBits(Owned(grid), Owned(mu), Owned(logScale)).sum();
             var expected = Gradients(reference, grid, arm);
-            var bits = ArmRate.Bits(grid, encoding.GridConfig.Arm, layers, top, left, rows, columns);
+            var bits = ArmRate.Bits(grid, encoding.GridConfig.Arm, layers, top, left, rows, columns, lanes);
             Assert.Equal(reference.item<double>(), bits.item<float>(), 1e-4 * reference.item<double>());
             var actual = Gradients(bits, grid, arm);
             for (int i = 0; i < expected.Count; i++)

@@ -215,19 +215,9 @@ internal sealed class LatentGridEncoder : FeatureEncoder
 
     /// <summary>Bilinear within one plane: the rows starting at <paramref name="top"/> and <paramref name="bottom"/>, each blended along x, then the two.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Blend(float[] grid, int top, int bottom, int x0, int x1, float fx, float fy)
-    {
-        float upper = grid[top + x0] * (1 - fx) + grid[top + x1] * fx;
-        float lower = grid[bottom + x0] * (1 - fx) + grid[bottom + x1] * fx;
-        return upper * (1 - fy) + lower * fy;
-    }
+    private static float Blend(float[] grid, int top, int bottom, int x0, int x1, float fx, float fy) =>
+        LatentSampling.Bilinear(grid[top + x0], grid[top + x1], grid[bottom + x0], grid[bottom + x1], fx, fy);
 
-    /// <summary>p = clamp(((c + 1)·0.5)·n − 0.5, 0, n − 1) in float; lower cell clamp(⌊p⌋, 0, n − 2), upper min(lower + 1, n − 1), weight p − lower.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (int Lower, int Upper, float Fraction) Corners(float coordinate, int n)
-    {
-        float position = Math.Clamp((coordinate + 1) * 0.5f * n - 0.5f, 0f, n - 1);
-        int lower = Math.Clamp((int)MathF.Floor(position), 0, Math.Max(0, n - 2));
-        return (lower, Math.Min(lower + 1, n - 1), position - lower);
-    }
+    private static (int Lower, int Upper, float Fraction) Corners(float coordinate, int n) => LatentSampling.Corners(coordinate, n);
 }

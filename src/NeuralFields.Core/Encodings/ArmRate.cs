@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using NeuralFields.Core.Training.Fused;
 using NeuralFields.Core.Runtime;
 using NeuralFields.Schema.Components;
 using NativeMemory = System.Runtime.InteropServices.NativeMemory;
@@ -25,8 +27,10 @@ public static class ArmRate
     /// [height, width] (the rest of the window is their context; outside it the context is zero), under the ARM of
     /// <paramref name="arm"/> with the parameters <paramref name="layers"/> (weight, bias per layer, in order).
     /// </summary>
-    public static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int top, int left, int rows, int columns) =>
-        Bits(window, arm, layers, PlaneOffsets, (int)window.shape[0], top, left, rows, columns);
+    /// <param name="lanes">The register width to run in; Auto takes the widest the machine has (tests check the others).</param>
+    public static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int top, int left, int rows, int columns,
+        FusedLanes lanes = FusedLanes.Auto) =>
+        Bits(window, arm, layers, PlaneOffsets, (int)window.shape[0], top, left, rows, columns, lanes);
 
     /// <summary>Bits of the latents [first, first + count) of the 1-D grid <paramref name="row"/> (the latents before are their context): one window row.</summary>
     public static Tensor RowBits(Tensor row, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, int first, int count) =>
@@ -49,7 +53,7 @@ public static class ArmRate
 
     /// <param name="plane">Rows of one slice of the window; a 2-D window is one slice.</param>
     private static Tensor Bits(Tensor window, ArmConfig arm, IReadOnlyList<(Tensor Weight, Tensor Bias)> layers, (int Dz, int Dy, int Dx)[] offsets, int plane,
-        int top, int left, int rows, int columns)
+        int top, int left, int rows, int columns, FusedLanes lanes = FusedLanes.Auto)
     {
         bool gradients = is_grad_enabled() && (window.requires_grad || layers.Any(l => l.Weight.requires_grad));
         using var scope = NewDisposeScope();
@@ -63,9 +67,14 @@ public static class ArmRate
         double bits;
         unsafe
         {
-            bits = network.Run(TensorPointer.Float(values), height, width, top, left, rows, columns,
-                gridGradient is null ? null : TensorPointer.Float(gridGradient),
-                layerGradients?.Select(g => (TensorPointer.Address(g.Item1), TensorPointer.Address(g.Item2))).ToList());
+            float* grid = TensorPointer.Float(values), gradient = gridGradient is null ? null : TensorPointer.Float(gridGradient);
+            var parameterGradients = layerGradients?.Select(g => (TensorPointer.Address(g.Item1), TensorPointer.Address(g.Item2))).ToList();
+            bits = FusedNetwork.Resolve(lanes) switch
+            {
+                FusedLanes.Vector512 => network.Run<Lanes512, Vector512<float>>(grid, height, width, top, left, rows, columns, gradient, parameterGradients),
+                FusedLanes.Vector256 => network.Run<Lanes256, Vector256<float>>(grid, height, width, top, left, rows, columns, gradient, parameterGradients),
+                _ => network.Run<LanesScalar, float>(grid, height, width, top, left, rows, columns, gradient, parameterGradients),
+            };
         }
         var result = tensor((float)bits);
         if (gradients)
@@ -89,7 +98,7 @@ public static class ArmRate
         private readonly int _plane;                      // window rows per slice: an offset's rows stay inside its slice
         private readonly int[] _inputs, _outputs, _weightAt, _biasAt;
         private readonly int _parameters;                 // weights and biases of every layer: one accumulator each
-        private readonly Vector256<float>* _values;       // per layer W [out, in] and the bias, broadcast
+        private readonly float* _values;                  // per layer W [out, in] and the bias, broadcast into lanes where used (a vector each would fill the L1 cache)
 
         public Network(ArmConfig arm, IReadOnlyList<(float[] Weight, float[] Bias)> layers, IReadOnlyList<(int Dz, int Dy, int Dx)> offsets, int plane)
         {
@@ -115,7 +124,7 @@ public static class ArmRate
                 at += _outputs[l];
             }
             _parameters = at;
-            _values = (Vector256<float>*)NativeMemory.AlignedAlloc((nuint)(at * sizeof(Vector256<float>)), 32);
+            _values = (float*)NativeMemory.AlignedAlloc((nuint)(at * sizeof(float)), 64);
             for (int l = 0; l < count; l++)
             {
                 int n = _inputs[l], m = _outputs[l];
@@ -123,17 +132,20 @@ public static class ArmRate
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        _values[_weightAt[l] + j * n + i] = Vector256.Create(layers[l].Weight[j * n + i]);
+                        _values[_weightAt[l] + j * n + i] = layers[l].Weight[j * n + i];
                     }
-                    _values[_biasAt[l] + j] = Vector256.Create(layers[l].Bias[j]);
+                    _values[_biasAt[l] + j] = layers[l].Bias[j];
                 }
             }
         }
 
         public void Dispose() => NativeMemory.AlignedFree(_values);
 
-        public double Run(float* grid, int height, int width, int top, int left, int rows, int columns, float* gridGradient, List<(nint Weight, nint Bias)>? layerGradients)
+        public double Run<TLanes, TVector>(float* grid, int height, int width, int top, int left, int rows, int columns, float* gridGradient, List<(nint Weight, nint Bias)>? layerGradients)
+            where TLanes : ILanes<TVector>
+            where TVector : unmanaged
         {
+            int count = TLanes.Count;
             bool backward = gridGradient is not null;
             long owned = (long)rows * columns;
             // ∂bits/∂(own value) per owned latent, and ∂bits/∂(context k), gathered into the grid's gradient after;
@@ -141,25 +153,25 @@ public static class ArmRate
             float* own = backward ? (float*)NativeMemory.Alloc((nuint)Math.Max(1, owned), sizeof(float)) : null;
             float* context = backward ? (float*)NativeMemory.Alloc((nuint)Math.Max(1, owned * _context), sizeof(float)) : null;
             // Chunks of rows; a single row (a 1-D grid) is cut into chunks of blocks instead.
-            int blocksPerRow = (columns + 7) / 8;
+            int blocksPerRow = (columns + count - 1) / count;
             bool byBlocks = rows == 1;
             int chunks = Math.Max(1, Math.Min(Chunks, byBlocks ? blocksPerRow : rows));
             var bits = new double[chunks];
             // Per chunk one accumulator per weight and bias, in the layout of _values.
-            var sums = backward ? (Vector256<float>*)NativeMemory.AlignedAlloc((nuint)((long)chunks * _parameters * sizeof(Vector256<float>)), 32) : null;
+            var sums = backward ? (TVector*)NativeMemory.AlignedAlloc((nuint)((long)chunks * _parameters * sizeof(TVector)), 64) : null;
             try
             {
-                if (sums is not null) new Span<byte>(sums, chunks * _parameters * sizeof(Vector256<float>)).Clear();
+                if (sums is not null) new Span<byte>(sums, chunks * _parameters * sizeof(TVector)).Clear();
                 Parallel.For(0, chunks, c =>
                 {
                     int span = byBlocks ? blocksPerRow : rows;
                     int first = (int)((long)span * c / chunks), last = (int)((long)span * (c + 1) / chunks);
                     var accumulators = sums is null ? null : sums + (long)c * _parameters;
                     double total = 0;
-                    var (firstRow, lastRow, firstX, lastX) = byBlocks ? (0, 1, first * 8, Math.Min(columns, last * 8)) : (first, last, 0, columns);
+                    var (firstRow, lastRow, firstX, lastX) = byBlocks ? (0, 1, first * count, Math.Min(columns, last * count)) : (first, last, 0, columns);
                     for (int r = firstRow; r < lastRow; r++)
-                        for (int x = firstX; x < lastX; x += 8)
-                            total += Block(grid, width, top + r, left + x, Math.Min(8, columns - x),
+                        for (int x = firstX; x < lastX; x += count)
+                            total += Block<TLanes, TVector>(grid, width, top + r, left + x, Math.Min(count, columns - x),
                                 own is null ? null : own + (long)r * columns + x, context is null ? null : context + ((long)r * columns + x) * _context, accumulators);
                     bits[c] = total;
                 });
@@ -168,8 +180,8 @@ public static class ArmRate
                     Gather(height, width, top, left, rows, columns, own, context, gridGradient);
                     for (int l = 0; l <= _hidden; l++)
                     {
-                        Reduce(sums, chunks, _weightAt[l], _inputs[l] * _outputs[l], (float*)layerGradients![l].Weight);
-                        Reduce(sums, chunks, _biasAt[l], _outputs[l], (float*)layerGradients[l].Bias);
+                        Reduce<TLanes, TVector>(sums, chunks, _weightAt[l], _inputs[l] * _outputs[l], (float*)layerGradients![l].Weight);
+                        Reduce<TLanes, TVector>(sums, chunks, _biasAt[l], _outputs[l], (float*)layerGradients[l].Bias);
                     }
                 }
             }
@@ -185,15 +197,18 @@ public static class ArmRate
         }
 
         /// <summary>
-        /// Eight latents of row <paramref name="y"/> from column <paramref name="x"/> (<paramref name="lanes"/> of them
-        /// real): context, layers, Laplace bits; with accumulators, their gradients back to the context and the weights.
-        /// Products keep four sums in registers at a time, four independent chains.
+        /// One register of latents of row <paramref name="y"/> from column <paramref name="x"/> (<paramref name="lanes"/> of
+        /// them real): context, layers, Laplace bits; with accumulators, their gradients back to the context and the
+        /// weights. Products keep four sums in registers at a time, four independent chains.
         /// </summary>
-        private double Block(float* grid, int width, int y, int x, int lanes, float* own, float* contextGradient, Vector256<float>* sums)
+        private double Block<TLanes, TVector>(float* grid, int width, int y, int x, int lanes, float* own, float* contextGradient, TVector* sums)
+            where TLanes : ILanes<TVector>
+            where TVector : unmanaged
         {
+            int count = TLanes.Count;
             // act holds every layer's input: the context, then each hidden layer's output after ReLU.
-            var act = stackalloc Vector256<float>[_context + _width * _hidden + ArmConfig.Outputs];
-            var lane = stackalloc float[8];
+            var act = stackalloc TVector[_context + _width * _hidden + ArmConfig.Outputs];
+            var lane = stackalloc float[count];
             int slice = y / _plane, sliceRow = y % _plane;
             for (int k = 0; k < _context; k++)
             {
@@ -201,17 +216,17 @@ public static class ArmRate
                 int zz = slice + dz, yy = sliceRow + dy;
                 bool inside = zz >= 0 && yy >= 0 && yy < _plane;
                 long at = ((long)zz * _plane + yy) * width;
-                if (lanes == 8 && inside && x + dx >= 0 && x + dx + 8 <= width)
+                if (lanes == count && inside && x + dx >= 0 && x + dx + count <= width)
                 {
-                    act[k] = Vector256.Load(grid + at + x + dx);         // eight adjacent latents, all inside: the same values
+                    act[k] = TLanes.Load(grid + at + x + dx);            // adjacent latents, all inside: the same values
                     continue;
                 }
-                for (int i = 0; i < 8; i++)
+                for (int i = 0; i < count; i++)
                 {
                     int xx = x + i + dx;
                     lane[i] = i < lanes && inside && xx >= 0 && xx < width ? grid[at + xx] : 0f;
                 }
-                act[k] = Vector256.Load(lane);
+                act[k] = TLanes.Load(lane);
             }
             int inputAt = 0;
             for (int l = 0; l <= _hidden; l++)
@@ -225,7 +240,7 @@ public static class ArmRate
                 // Four outputs at a time, their sums in registers: four independent chains over the inputs.
                 for (; j + 4 <= m; j += 4)
                 {
-                    Vector256<float> s0 = bias[j], s1 = bias[j + 1], s2 = bias[j + 2], s3 = bias[j + 3];
+                    TVector s0 = TLanes.Broadcast(bias[j]), s1 = TLanes.Broadcast(bias[j + 1]), s2 = TLanes.Broadcast(bias[j + 2]), s3 = TLanes.Broadcast(bias[j + 3]);
                     var w0 = weights + j * n;
                     var w1 = w0 + n;
                     var w2 = w1 + n;
@@ -233,46 +248,43 @@ public static class ArmRate
                     for (int i = 0; i < n; i++)
                     {
                         var v = input[i];
-                        s0 += w0[i] * v;
-                        s1 += w1[i] * v;
-                        s2 += w2[i] * v;
-                        s3 += w3[i] * v;
+                        s0 = TLanes.Add(s0, TLanes.Multiply(TLanes.Broadcast(w0[i]), v));
+                        s1 = TLanes.Add(s1, TLanes.Multiply(TLanes.Broadcast(w1[i]), v));
+                        s2 = TLanes.Add(s2, TLanes.Multiply(TLanes.Broadcast(w2[i]), v));
+                        s3 = TLanes.Add(s3, TLanes.Multiply(TLanes.Broadcast(w3[i]), v));
                     }
                     (output[j], output[j + 1], output[j + 2], output[j + 3]) = (s0, s1, s2, s3);
                 }
                 for (; j < m; j++)
                 {
-                    var sum = bias[j];
+                    var sum = TLanes.Broadcast(bias[j]);
                     var w = weights + j * n;
-                    for (int i = 0; i < n; i++) sum += w[i] * input[i];
+                    for (int i = 0; i < n; i++) sum = TLanes.Add(sum, TLanes.Multiply(TLanes.Broadcast(w[i]), input[i]));
                     output[j] = sum;
                 }
                 if (l < _hidden)
                 {
-                    for (int k = 0; k < m; k++) output[k] = Vector256.Max(output[k], Vector256<float>.Zero);
+                    for (int k = 0; k < m; k++) output[k] = TLanes.Relu(output[k]);
                     inputAt += n;
                 }
             }
             var raw = act + inputAt + _inputs[_hidden];      // μ, then the raw log-scale
 
-            for (int i = 0; i < 8; i++) lane[i] = i < lanes ? grid[(long)y * width + x + i] : 0f;
-            var real = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)lanes));
-            var (laneBits, dValue, dLogScale) = Laplace(Vector256.Load(lane), raw[0], raw[1]);
-            double bits = Vector256.Sum(Vector256.ConditionalSelect(real, laneBits, Vector256<float>.Zero));
-            dValue = Vector256.ConditionalSelect(real, dValue, Vector256<float>.Zero);
+            for (int i = 0; i < count; i++) lane[i] = i < lanes ? grid[(long)y * width + x + i] : 0f;
+            var (bits, dValue, dLogScale) = Laplace<TVector>(TLanes.Load(lane), raw[0], raw[1], lanes);
             if (own is not null)
             {
-                dValue.Store(lane);
+                TLanes.Store(dValue, lane);
                 for (int i = 0; i < lanes; i++) own[i] = lane[i];
             }
             if (sums is null) return bits;
 
             // Backward, the output layer first; ReLU's derivative from the kept outputs.
             int widest = Math.Max(_width, _context);
-            var gradient = stackalloc Vector256<float>[widest];
-            var previous = stackalloc Vector256<float>[widest];
-            gradient[0] = -dValue;                            // bits depend on value − μ
-            gradient[1] = Vector256.ConditionalSelect(real, dLogScale, Vector256<float>.Zero);
+            var gradient = stackalloc TVector[widest];
+            var previous = stackalloc TVector[widest];
+            gradient[0] = TLanes.Multiply(TLanes.Broadcast(-1f), dValue);   // bits depend on value − μ
+            gradient[1] = dLogScale;
             for (int l = _hidden; l >= 0; l--)
             {
                 int n = _inputs[l], m = _outputs[l];
@@ -283,40 +295,39 @@ public static class ArmRate
                 for (int j = 0; j < m; j++)
                 {
                     var g = gradient[j];
-                    biasSum[j] += g;
+                    biasSum[j] = TLanes.Add(biasSum[j], g);
                     var sumRow = weightSum + j * n;
-                    for (int i = 0; i < n; i++) sumRow[i] += g * input[i];
+                    for (int i = 0; i < n; i++) sumRow[i] = TLanes.Add(sumRow[i], TLanes.Multiply(g, input[i]));
                 }
                 // The inputs' gradients four at a time, their sums in registers.
                 int k = 0;
                 for (; k + 4 <= n; k += 4)
                 {
-                    Vector256<float> p0 = default, p1 = default, p2 = default, p3 = default;
+                    TVector p0 = default, p1 = default, p2 = default, p3 = default;
                     for (int j = 0; j < m; j++)
                     {
                         var g = gradient[j];
                         var row = weights + j * n + k;
-                        p0 += row[0] * g;
-                        p1 += row[1] * g;
-                        p2 += row[2] * g;
-                        p3 += row[3] * g;
+                        p0 = TLanes.Add(p0, TLanes.Multiply(TLanes.Broadcast(row[0]), g));
+                        p1 = TLanes.Add(p1, TLanes.Multiply(TLanes.Broadcast(row[1]), g));
+                        p2 = TLanes.Add(p2, TLanes.Multiply(TLanes.Broadcast(row[2]), g));
+                        p3 = TLanes.Add(p3, TLanes.Multiply(TLanes.Broadcast(row[3]), g));
                     }
                     (previous[k], previous[k + 1], previous[k + 2], previous[k + 3]) = (p0, p1, p2, p3);
                 }
                 for (; k < n; k++)
                 {
-                    Vector256<float> sum = default;
-                    for (int j = 0; j < m; j++) sum += weights[j * n + k] * gradient[j];
+                    TVector sum = default;
+                    for (int j = 0; j < m; j++) sum = TLanes.Add(sum, TLanes.Multiply(TLanes.Broadcast(weights[j * n + k]), gradient[j]));
                     previous[k] = sum;
                 }
                 if (l == 0) break;
-                for (int i = 0; i < n; i++)
-                    gradient[i] = Vector256.ConditionalSelect(Vector256.GreaterThan(input[i], Vector256<float>.Zero), previous[i], Vector256<float>.Zero);
+                for (int i = 0; i < n; i++) gradient[i] = TLanes.PassPositive(previous[i], input[i]);
                 inputAt -= _inputs[l - 1];
             }
             for (int k = 0; k < _context; k++)
             {
-                previous[k].Store(lane);
+                TLanes.Store(previous[k], lane);
                 for (int i = 0; i < lanes; i++) contextGradient[(long)i * _context + k] = lane[i];
             }
             return bits;
@@ -374,15 +385,55 @@ public static class ArmRate
         }
 
         /// <summary>Accumulators [at, at + count) of every chunk, lanes summed, chunks added in order.</summary>
-        private void Reduce(Vector256<float>* sums, int chunks, int at, int count, float* into)
+        private void Reduce<TLanes, TVector>(TVector* sums, int chunks, int at, int count, float* into)
+            where TLanes : ILanes<TVector>
+            where TVector : unmanaged
         {
             for (int i = 0; i < count; i++)
             {
                 double total = 0;
-                for (int c = 0; c < chunks; c++) total += Vector256.Sum(sums[(long)c * _parameters + at + i]);
+                for (int c = 0; c < chunks; c++) total += TLanes.Sum(sums[(long)c * _parameters + at + i]);
                 into[i] = (float)total;
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Laplace"/> for a register of any width (two AVX2 halves of an AVX-512 one, one lane of a scalar): the
+    /// bits of the first <paramref name="lanes"/> lanes summed, and their derivatives, zero in the lanes past them.
+    /// </summary>
+    private static (double Bits, TVector DValue, TVector DLogScale) Laplace<TVector>(TVector value, TVector mu, TVector rawLogScale, int lanes)
+        where TVector : unmanaged
+    {
+        if (typeof(TVector) == typeof(Vector512<float>))
+        {
+            var (v, m, s) = (Unsafe.As<TVector, Vector512<float>>(ref value), Unsafe.As<TVector, Vector512<float>>(ref mu), Unsafe.As<TVector, Vector512<float>>(ref rawLogScale));
+            var (lowBits, lowValue, lowScale) = Masked(v.GetLower(), m.GetLower(), s.GetLower(), Math.Min(lanes, 8));
+            var (highBits, highValue, highScale) = Masked(v.GetUpper(), m.GetUpper(), s.GetUpper(), Math.Max(lanes - 8, 0));
+            var (dValue, dScale) = (Vector512.Create(lowValue, highValue), Vector512.Create(lowScale, highScale));
+            return (lowBits + highBits, Unsafe.As<Vector512<float>, TVector>(ref dValue), Unsafe.As<Vector512<float>, TVector>(ref dScale));
+        }
+        if (typeof(TVector) == typeof(Vector256<float>))
+        {
+            var (bits, dValue, dScale) = Masked(Unsafe.As<TVector, Vector256<float>>(ref value), Unsafe.As<TVector, Vector256<float>>(ref mu),
+                Unsafe.As<TVector, Vector256<float>>(ref rawLogScale), lanes);
+            return (bits, Unsafe.As<Vector256<float>, TVector>(ref dValue), Unsafe.As<Vector256<float>, TVector>(ref dScale));
+        }
+        {
+            var (bits, dValue, dScale) = Masked(Vector256.Create(Unsafe.As<TVector, float>(ref value)), Vector256.Create(Unsafe.As<TVector, float>(ref mu)),
+                Vector256.Create(Unsafe.As<TVector, float>(ref rawLogScale)), 1);
+            float v = dValue.ToScalar(), s = dScale.ToScalar();
+            return (bits, Unsafe.As<float, TVector>(ref v), Unsafe.As<float, TVector>(ref s));
+        }
+    }
+
+    /// <summary>Eight lanes' <see cref="Laplace"/>, the lanes from <paramref name="lanes"/> on set to zero.</summary>
+    private static (double Bits, Vector256<float> DValue, Vector256<float> DLogScale) Masked(Vector256<float> value, Vector256<float> mu, Vector256<float> rawLogScale, int lanes)
+    {
+        var real = Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)lanes));
+        var (bits, dValue, dLogScale) = Laplace(value, mu, rawLogScale);
+        return (Vector256.Sum(Vector256.ConditionalSelect(real, bits, Vector256<float>.Zero)),
+            Vector256.ConditionalSelect(real, dValue, Vector256<float>.Zero), Vector256.ConditionalSelect(real, dLogScale, Vector256<float>.Zero));
     }
 
     /// <summary>

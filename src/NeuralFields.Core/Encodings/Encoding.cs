@@ -47,6 +47,17 @@ public abstract class Encoding : nn.Module<Tensor, Tensor>
     /// </summary>
     public virtual bool FeedsFusedNetwork => false;
 
+    /// <summary>
+    /// The fused step's view of this encoding: the features of <paramref name="coordinates"/> as plain values
+    /// (detached, contiguous), and a function from the features' gradients to a scalar whose backward carries those
+    /// gradients into this encoding's parameters. By default TorchSharp's graph does it, (features · gradients).sum().
+    /// </summary>
+    public virtual (Tensor Values, Func<Tensor, Tensor> Surrogate) EncodeForFusedStep(Tensor coordinates)
+    {
+        var features = forward(coordinates);
+        return (features.detach().contiguous(), gradients => (features * gradients).sum());
+    }
+
     public sealed override Tensor forward(Tensor coordinates)
     {
         if (coordinates.dim() != 2 || coordinates.shape[1] != InputDims)

@@ -1,4 +1,5 @@
 using NeuralFields.Core.Layers;
+using NeuralFields.Core.Runtime;
 using NeuralFields.Core.Networks;
 using NeuralFields.Schema;
 using NeuralFields.Schema.Components;
@@ -128,15 +129,27 @@ public sealed class LatentGridEncoding : Encoding
         if (!training || !is_grad_enabled()) return values.round();   // evaluation and Predict (no gradients) see the file's integers
         if (Rounding == LatentRounding.Noise)
             return Sharpness is double alpha
-                ? SoftRound(SoftRound(values, alpha) + rand_like(values) - 0.5, alpha)
+                ? SoftRound(values, alpha)
                 : values + rand_like(values) - 0.5;
         return values + (values.round() - values).detach();
     }
 
+    /// <summary>
+    /// <see cref="SoftRounding"/>'s values with its slope as the gradient: rounded + (v·slope − (v·slope) detached), whose
+    /// value is the rounded one exactly and whose derivative in v is the slope.
+    /// </summary>
     private static Tensor SoftRound(Tensor values, double alpha)
     {
-        var floor = values.floor();                                  // no gradient: it flows through the tanh
-        return floor + 0.5 + (values - floor - 0.5).mul(alpha).tanh() / (2 * Math.Tanh(alpha / 2));
+        var plain = values.detach().contiguous();
+        var noise = rand_like(plain);
+        var rounded = empty_like(plain);
+        var slope = empty_like(plain);
+        unsafe
+        {
+            SoftRounding.Apply(TensorPointer.Float(plain), TensorPointer.Float(noise), TensorPointer.Float(rounded), TensorPointer.Float(slope), plain.numel(), alpha);
+        }
+        var linear = values * slope;
+        return rounded + (linear - linear.detach());
     }
 
     protected override Tensor Encode(Tensor coordinates)
@@ -157,6 +170,46 @@ public sealed class LatentGridEncoding : Encoding
         var flat = ReferenceEquals(grids, _heldGrids) ? _heldFlat! : Concatenated(grids);
         var corners = flat.index_select(0, indices).reshape(weights.shape);
         return (corners * weights).sum(1).t().contiguous().MoveToOuterDisposeScope();
+    }
+
+    private LatentUpsampling[]? _upsampling;
+
+    /// <summary>
+    /// An image's whole sample grid (full-batch training) reads the levels in C# (<see cref="LatentUpsampling"/>), forward
+    /// and transposed, instead of TorchSharp's upsampling and its autograd: the surrogate is Σ over levels of
+    /// grid · (the transpose of the features' gradients), whose backward goes on through the rounding into the latents.
+    /// Other queries, and 1-D and 3-D grids, take TorchSharp's graph.
+    /// </summary>
+    public override (Tensor Values, Func<Tensor, Tensor> Surrogate) EncodeForFusedStep(Tensor coordinates)
+    {
+        if (Axes != 2 || !IsSampleGrid(coordinates)) return base.EncodeForFusedStep(coordinates);
+        var grids = Grids();
+        int levels = _config.Levels, height = _config.Resolution[1], width = _config.Resolution[0];
+        _upsampling ??= [.. Enumerable.Range(0, levels).Select(l => new LatentUpsampling(_config.LevelShape(l)[0], _config.LevelShape(l)[1], height, width))];
+        var plain = grids.Select(g => g.detach().contiguous()).ToList();
+        var values = empty((long)height * width, levels);
+        unsafe
+        {
+            var pointers = new float*[levels];
+            for (int l = 0; l < levels; l++) pointers[l] = TensorPointer.Float(plain[l]);
+            LatentUpsampling.Forward(_upsampling, pointers, TensorPointer.Float(values));
+        }
+        return (values, gradients =>
+        {
+            var g = gradients.contiguous();
+            Tensor? total = null;
+            for (int l = 0; l < levels; l++)
+            {
+                var levelGradient = empty_like(plain[l]);
+                unsafe
+                {
+                    _upsampling[l].Transpose(TensorPointer.Float(g), l, levels, TensorPointer.Float(levelGradient));
+                }
+                var term = (grids[l] * levelGradient).sum();
+                total = total is null ? term : total + term;
+            }
+            return total!;
+        });
     }
 
     /// <summary>Every level's values in one vector, in level order: what <see cref="Plan"/>'s indices point into.</summary>

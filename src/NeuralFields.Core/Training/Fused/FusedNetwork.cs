@@ -53,15 +53,18 @@ public sealed unsafe class FusedNetwork : IDisposable
     {
     }
 
+    /// <summary>The width <paramref name="lanes"/> asks for; Auto: the widest the machine accelerates.</summary>
+    internal static FusedLanes Resolve(FusedLanes lanes) => lanes == FusedLanes.Auto
+        ? Vector512.IsHardwareAccelerated ? FusedLanes.Vector512 : Vector256.IsHardwareAccelerated ? FusedLanes.Vector256 : FusedLanes.Scalar
+        : lanes;
+
     /// <param name="encoding">The features' source; null: the fused step's own implementation of the model's encoding.</param>
     internal FusedNetwork(FieldModel model, FusedEncoding? encoding, FusedLanes lanes)
     {
         string reason;
         if (encoding is null ? !Supports(model.Config, out reason) : !SupportsNetwork(model.Config, out reason)) throw new ConfigException(reason);
         if (model.Head.QueriesPerSample != 1) throw new ConfigException("the fused training step queries each sample once");
-        _lanes = lanes == FusedLanes.Auto
-            ? Vector512.IsHardwareAccelerated ? FusedLanes.Vector512 : Vector256.IsHardwareAccelerated ? FusedLanes.Vector256 : FusedLanes.Scalar
-            : lanes;
+        _lanes = Resolve(lanes);
         _encoding = encoding ?? FusedEncoding.For(model.Config.Encoding, model.Encoding);
         _head = FusedHead.For(model.Config.Head, model.Signal.Channels, model.Signal.BitDepth);
         _rawOutputs = model.Head.RawOutputs;

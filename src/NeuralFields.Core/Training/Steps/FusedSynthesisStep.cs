@@ -47,8 +47,7 @@ public sealed class FusedSynthesisStep : ITrainingStep
     {
         _adam.ZeroGrad();
         using var scope = NewDisposeScope();
-        var features = _model.Encoding.forward(coordinates);
-        var values = features.detach().contiguous();
+        var (values, surrogateOf) = _model.Encoding.EncodeForFusedStep(coordinates);
         var y = targets.to(ScalarType.Float32).contiguous();
         long n = values.shape[0];
         var featureGradients = backward ? empty(n, values.shape[1]) : null;
@@ -65,8 +64,8 @@ public sealed class FusedSynthesisStep : ITrainingStep
         }
         if (backward)
         {
-            // d(loss)/d(features) from the fused pass, through the encoding's own graph, with the terms' gradients.
-            var surrogate = (features * featureGradients!).sum();
+            // d(loss)/d(features) from the fused pass, carried by the encoding's surrogate into its parameters, with the terms' gradients.
+            var surrogate = surrogateOf(featureGradients!);
             (terms is null ? surrogate : surrogate + terms).backward();
         }
         if (terms is not null) loss += terms.item<float>();
