@@ -8,6 +8,18 @@ namespace NeuralFields.Codec.Decoder.Tests;
 /// <summary>The latent-grid image post filter (docs/format.md §9.6) and its files (format 6).</summary>
 public class PostFilterTests
 {
+    /// <summary>An image of random values in [0, 1) and a random filter of that radius (small taps and biases).</summary>
+    private static (PostFilterConfig Config, int Taps, float[] Values, float[] Weight, float[] Bias) RandomFilter(int radius, int channels, int height, int width, ulong seed)
+    {
+        var random = new PortableRandom(seed);
+        var values = Enumerable.Range(0, height * width * channels).Select(_ => (float)random.NextDouble()).ToArray();
+        var config = new PostFilterConfig { Radius = radius };
+        int taps = config.Taps(channels);
+        var weight = Enumerable.Range(0, channels * taps).Select(_ => (float)(random.NextDouble() - 0.5) * 0.2f).ToArray();
+        var bias = Enumerable.Range(0, channels).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray();
+        return (config, taps, values, weight, bias);
+    }
+
     [Theory]
     [InlineData(1, 3)]
     [InlineData(2, 3)]
@@ -16,12 +28,7 @@ public class PostFilterTests
         // Apply reads interior neighbours without clamping; the encoder fits on Differences, which clamps everywhere.
         // Both must give the same float32 at every pixel, or the fit would tune a filter the decoder does not run.
         const int height = 12, width = 11;
-        var random = new PortableRandom((ulong)(radius * 7 + channels));
-        var values = Enumerable.Range(0, height * width * channels).Select(_ => (float)random.NextDouble()).ToArray();
-        var config = new PostFilterConfig { Radius = radius };
-        int taps = config.Taps(channels);
-        var weight = Enumerable.Range(0, channels * taps).Select(_ => (float)(random.NextDouble() - 0.5) * 0.2f).ToArray();
-        var bias = Enumerable.Range(0, channels).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray();
+        var (config, taps, values, weight, bias) = RandomFilter(radius, channels, height, width, (ulong)(radius * 7 + channels));
         var filtered = new PostFilter(config, channels, weight, bias).Apply(values, height, width);
         var offsets = config.Offsets().ToArray();
         var inputs = new float[taps];
@@ -46,13 +53,8 @@ public class PostFilterTests
     public void The_filter_computes_the_documented_formula(int radius, int channels)
     {
         const int height = 7, width = 9;
-        var random = new PortableRandom((ulong)(radius * 10 + channels));
-        var values = Enumerable.Range(0, height * width * channels).Select(_ => (float)random.NextDouble()).ToArray();
-        var config = new PostFilterConfig { Radius = radius };
-        int taps = config.Taps(channels);
+        var (config, taps, values, weight, bias) = RandomFilter(radius, channels, height, width, (ulong)(radius * 10 + channels));
         Assert.Equal(((2 * radius + 1) * (2 * radius + 1) - 1) / 2 * channels, taps);
-        var weight = Enumerable.Range(0, channels * taps).Select(_ => (float)(random.NextDouble() - 0.5) * 0.2f).ToArray();
-        var bias = Enumerable.Range(0, channels).Select(_ => (float)(random.NextDouble() - 0.5) * 0.1f).ToArray();
         var filtered = new PostFilter(config, channels, weight, bias).Apply(values, height, width);
 
         // out_c(p) = v_c(p) + b_c + Σ over the window's offsets d on one side and channels c' of w·(v_c'(p+d) + v_c'(p−d) − 2·v_c'(p)), edges clamped.
