@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace NeuralFields.Codec.Decoder.Predictive;
 
 /// <summary>
@@ -45,9 +49,15 @@ public sealed class PredictorNet
 
     private readonly int[][] _weights, _biases;
 
-    /// <summary>The weights widened to 64 bits once (the products are 64-bit).</summary>
-    private readonly long[][] _wide;
-    private readonly long[] _x, _h1, _h2;
+    /// <summary>
+    /// Per layer the weights widened to 64 bits and stored input-major [inputs, padded outputs] (zero past the outputs),
+    /// and each bias shifted onto the sums' scale: a layer runs as vector accumulators that each collect four
+    /// outputs' sums, with no sum across lanes.
+    /// </summary>
+    private readonly (long[] Columns, long[] Terms, int Padded)[] _layers;
+    private readonly long[] _x, _h1, _h2, _out;
+
+    private const int Lanes = 4;
 
     /// <param name="tensors">Weight, bias, weight, bias, ... in <see cref="PredictorShape.Layers"/> order.</param>
     public PredictorNet(PredictorShape shape, IReadOnlyList<int[]> tensors)
@@ -58,25 +68,42 @@ public sealed class PredictorNet
         if (tensors.Count != 2 * layers.Count) throw new ArgumentException("one weight and one bias tensor per layer", nameof(tensors));
         _weights = new int[layers.Count][];
         _biases = new int[layers.Count][];
+        _layers = new (long[], long[], int)[layers.Count];
+        int widest = Lanes;
         for (int l = 0; l < layers.Count; l++)
         {
-            if (tensors[2 * l].Length != layers[l].Out * layers[l].In || tensors[2 * l + 1].Length != layers[l].Out)
+            var (outputs, inputs) = layers[l];
+            if (tensors[2 * l].Length != outputs * inputs || tensors[2 * l + 1].Length != outputs)
                 throw new ArgumentException($"layer {l} has the wrong number of weights", nameof(tensors));
             _weights[l] = tensors[2 * l];
             _biases[l] = tensors[2 * l + 1];
+            int padded = (outputs + Lanes - 1) / Lanes * Lanes;
+            var columns = new long[inputs * padded];
+            var terms = new long[padded];
+            for (int o = 0; o < outputs; o++)
+            {
+                terms[o] = (long)_biases[l][o] << Fraction;
+                for (int i = 0; i < inputs; i++) columns[i * padded + o] = _weights[l][o * inputs + i];
+            }
+            _layers[l] = (columns, terms, padded);
+            widest = Math.Max(widest, padded);
         }
-        _wide = _weights.Select(w => w.Select(v => (long)v).ToArray()).ToArray();
         _x = new long[shape.Inputs];
-        _h1 = new long[Math.Max(1, shape.Width)];
-        _h2 = new long[Math.Max(1, shape.Width)];
+        _h1 = new long[widest];
+        _h2 = new long[widest];
+        _out = new long[widest];
     }
 
     public PredictorShape Shape { get; }
+
+    /// <summary>Whether layers run in vector lanes (where the machine has them); tests turn it off to check the scalar path gives the same integers.</summary>
+    internal bool Vectorised { get; init; } = Vector256.IsHardwareAccelerated;
 
     /// <summary>Weight, bias, weight, bias, ... as stored.</summary>
     public IEnumerable<int[]> Tensors => _weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second });
 
     /// <summary>Mean and log2-scale in units of 2^OutputShift, each with <see cref="Fraction"/> fractional bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (long Mean, long LogScale) Predict(ReadOnlySpan<int> features)
     {
         int inputs = Shape.Inputs, shift = Shape.InputShift;
@@ -87,38 +114,49 @@ public sealed class PredictorNet
         int width = inputs;
         for (int l = 0; l < Shape.HiddenLayers; l++)
         {
-            Layer(_wide[l], _biases[l], current.AsSpan(0, width), ReadOnlySpan<long>.Empty, next, Shape.Width, k[l], relu: true);
+            Layer(l, current.AsSpan(0, width), ReadOnlySpan<long>.Empty, next, k[l], relu: true);
             current = next;
             next = ReferenceEquals(next, _h1) ? _h2 : _h1;
             width = Shape.Width;
             h = current.AsSpan(0, width);
         }
-        Span<long> output = stackalloc long[PredictorShape.Outputs];
-        int last = Shape.HiddenLayers;
-        Layer(_wide[last], _biases[last], h, _x.AsSpan(0, inputs), output, PredictorShape.Outputs, k[last], relu: false);
-        return (output[0], output[1]);
+        Layer(Shape.HiddenLayers, h, _x.AsSpan(0, inputs), _out, k[Shape.HiddenLayers], relu: false);
+        return (_out[0], _out[1]);
     }
 
     /// <summary>
     /// out_o = clamp(((bias_o &lt;&lt; F) + Σ w·a over <paramref name="a"/> then <paramref name="b"/>) >> k), ReLU for hidden
-    /// layers. Integer sums are exact, so any summation order gives the bits of §10.4.
+    /// layers, into the layer's padded outputs. Integer addition is associative, even where a damaged file's weights make
+    /// it wrap, so summing in vector lanes gives the integers of §10.4.
     /// </summary>
-    private static void Layer(long[] weight, int[] bias, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> output, int outputs, int k, bool relu)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Layer(int l, ReadOnlySpan<long> a, ReadOnlySpan<long> b, long[] output, int k, bool relu)
     {
-        int inputs = a.Length + b.Length;
-        for (int o = 0; o < outputs; o++)
+        var (columns, terms, padded) = _layers[l];
+        if (Vectorised)
         {
-            var row = weight.AsSpan(o * inputs, inputs);
-            long acc = ((long)bias[o] << Fraction) + Dot(row[..a.Length], a) + Dot(row[a.Length..], b);
+            var low = Vector256.Create(relu ? 0 : -Limit);
+            var high = Vector256.Create(Limit);
+            ref long w = ref MemoryMarshal.GetArrayDataReference(columns);
+            for (int o = 0; o < padded; o += Lanes)
+            {
+                var sum = Vector256.LoadUnsafe(ref terms[o]);
+                int row = 0;
+                for (int i = 0; i < a.Length; i++, row++) sum += Vector256.LoadUnsafe(ref w, (nuint)(row * padded + o)) * Vector256.Create(a[i]);
+                for (int i = 0; i < b.Length; i++, row++) sum += Vector256.LoadUnsafe(ref w, (nuint)(row * padded + o)) * Vector256.Create(b[i]);
+                // Clamping to [0, Limit] equals clamping to ±Limit then the ReLU.
+                Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(sum, k), low), high).CopyTo(output.AsSpan(o));
+            }
+            return;
+        }
+        for (int o = 0; o < padded; o++)
+        {
+            long acc = terms[o];
+            int row = 0;
+            for (int i = 0; i < a.Length; i++, row++) acc += columns[row * padded + o] * a[i];
+            for (int i = 0; i < b.Length; i++, row++) acc += columns[row * padded + o] * b[i];
             long z = Math.Clamp(acc >> k, -Limit, Limit);
             output[o] = relu && z < 0 ? 0 : z;
         }
-    }
-
-    private static long Dot(ReadOnlySpan<long> w, ReadOnlySpan<long> x)
-    {
-        long sum = 0;
-        for (int i = 0; i < w.Length; i++) sum += w[i] * x[i];
-        return sum;
     }
 }
