@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using NeuralFields.Codec.Decoder.Inference;
 using System.Runtime.Intrinsics;
 
 namespace NeuralFields.Codec.Decoder.Predictive;
@@ -49,15 +49,8 @@ public sealed class PredictorNet
 
     private readonly int[][] _weights, _biases;
 
-    /// <summary>
-    /// Per layer the weights widened to 64 bits and stored input-major [inputs, padded outputs] (zero past the outputs),
-    /// and each bias shifted onto the sums' scale: a layer runs as vector accumulators that each collect four
-    /// outputs' sums, with no sum across lanes.
-    /// </summary>
-    private readonly (long[] Columns, long[] Terms, int Padded)[] _layers;
+    private readonly IntegerLayer[] _layers;
     private readonly long[] _x, _h1, _h2, _out;
-
-    private const int Lanes = 4;
 
     /// <param name="tensors">Weight, bias, weight, bias, ... in <see cref="PredictorShape.Layers"/> order.</param>
     public PredictorNet(PredictorShape shape, IReadOnlyList<int[]> tensors)
@@ -68,8 +61,8 @@ public sealed class PredictorNet
         if (tensors.Count != 2 * layers.Count) throw new ArgumentException("one weight and one bias tensor per layer", nameof(tensors));
         _weights = new int[layers.Count][];
         _biases = new int[layers.Count][];
-        _layers = new (long[], long[], int)[layers.Count];
-        int widest = Lanes;
+        _layers = new IntegerLayer[layers.Count];
+        int widest = 0;
         for (int l = 0; l < layers.Count; l++)
         {
             var (outputs, inputs) = layers[l];
@@ -77,16 +70,8 @@ public sealed class PredictorNet
                 throw new ArgumentException($"layer {l} has the wrong number of weights", nameof(tensors));
             _weights[l] = tensors[2 * l];
             _biases[l] = tensors[2 * l + 1];
-            int padded = (outputs + Lanes - 1) / Lanes * Lanes;
-            var columns = new long[inputs * padded];
-            var terms = new long[padded];
-            for (int o = 0; o < outputs; o++)
-            {
-                terms[o] = (long)_biases[l][o] << Fraction;
-                for (int i = 0; i < inputs; i++) columns[i * padded + o] = _weights[l][o * inputs + i];
-            }
-            _layers[l] = (columns, terms, padded);
-            widest = Math.Max(widest, padded);
+            _layers[l] = new IntegerLayer(_weights[l], [.. _biases[l].Select(b => (long)b << Fraction)], inputs, shape.WeightFractions[l], Limit, relu: l < layers.Count - 1);
+            widest = Math.Max(widest, _layers[l].Padded);
         }
         _x = new long[shape.Inputs];
         _h1 = new long[widest];
@@ -107,56 +92,20 @@ public sealed class PredictorNet
     public (long Mean, long LogScale) Predict(ReadOnlySpan<int> features)
     {
         int inputs = Shape.Inputs, shift = Shape.InputShift;
-        var k = Shape.WeightFractions;
         for (int i = 0; i < inputs; i++) _x[i] = ((long)features[i] << Fraction) >> shift;
+        // Hidden layers alternate between two buffers; the output layer reads the last of them, then the inputs (the skip path).
         ReadOnlySpan<long> h = [];
         long[] current = _x, next = _h1;
         int width = inputs;
         for (int l = 0; l < Shape.HiddenLayers; l++)
         {
-            Layer(l, current.AsSpan(0, width), ReadOnlySpan<long>.Empty, next, k[l], relu: true);
+            _layers[l].Run(current.AsSpan(0, width), ReadOnlySpan<long>.Empty, next, Vectorised);
             current = next;
             next = ReferenceEquals(next, _h1) ? _h2 : _h1;
             width = Shape.Width;
             h = current.AsSpan(0, width);
         }
-        Layer(Shape.HiddenLayers, h, _x.AsSpan(0, inputs), _out, k[Shape.HiddenLayers], relu: false);
+        _layers[Shape.HiddenLayers].Run(h, _x.AsSpan(0, inputs), _out, Vectorised);
         return (_out[0], _out[1]);
-    }
-
-    /// <summary>
-    /// out_o = clamp(((bias_o &lt;&lt; F) + Σ w·a over <paramref name="a"/> then <paramref name="b"/>) >> k), ReLU for hidden
-    /// layers, into the layer's padded outputs. Integer addition is associative, even where a damaged file's weights make
-    /// it wrap, so summing in vector lanes gives the integers of §10.4.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Layer(int l, ReadOnlySpan<long> a, ReadOnlySpan<long> b, long[] output, int k, bool relu)
-    {
-        var (columns, terms, padded) = _layers[l];
-        if (Vectorised)
-        {
-            var low = Vector256.Create(relu ? 0 : -Limit);
-            var high = Vector256.Create(Limit);
-            ref long w = ref MemoryMarshal.GetArrayDataReference(columns);
-            for (int o = 0; o < padded; o += Lanes)
-            {
-                var sum = Vector256.LoadUnsafe(ref terms[o]);
-                int row = 0;
-                for (int i = 0; i < a.Length; i++, row++) sum += Vector256.LoadUnsafe(ref w, (nuint)(row * padded + o)) * Vector256.Create(a[i]);
-                for (int i = 0; i < b.Length; i++, row++) sum += Vector256.LoadUnsafe(ref w, (nuint)(row * padded + o)) * Vector256.Create(b[i]);
-                // Clamping to [0, Limit] equals clamping to ±Limit then the ReLU.
-                Vector256.Min(Vector256.Max(Vector256.ShiftRightArithmetic(sum, k), low), high).CopyTo(output.AsSpan(o));
-            }
-            return;
-        }
-        for (int o = 0; o < padded; o++)
-        {
-            long acc = terms[o];
-            int row = 0;
-            for (int i = 0; i < a.Length; i++, row++) acc += columns[row * padded + o] * a[i];
-            for (int i = 0; i < b.Length; i++, row++) acc += columns[row * padded + o] * b[i];
-            long z = Math.Clamp(acc >> k, -Limit, Limit);
-            output[o] = relu && z < 0 ? 0 : z;
-        }
     }
 }
