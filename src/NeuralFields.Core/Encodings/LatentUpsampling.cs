@@ -14,7 +14,6 @@ internal sealed unsafe class LatentUpsampling
     private readonly int _rows, _columns, _height, _width;
     private readonly int[] _x0, _x1, _y0, _y1;
     private readonly float[] _fx, _fy;
-    private readonly bool _identity;                 // the level is the image's own grid: every sample reads its cell alone
 
     /// <param name="rows">The level's rows and <paramref name="columns"/>.</param>
     /// <param name="height">The image's rows and <paramref name="width"/>.</param>
@@ -23,9 +22,6 @@ internal sealed unsafe class LatentUpsampling
         (_rows, _columns, _height, _width) = (rows, columns, height, width);
         (_x0, _x1, _fx) = Axis(columns, width);
         (_y0, _y1, _fy) = Axis(rows, height);
-        _identity = rows == height && columns == width
-            && Enumerable.Range(0, width).All(x => _x0[x] == x && _fx[x] == 0)
-            && Enumerable.Range(0, height).All(y => _y0[y] == y && _fy[y] == 0);
     }
 
     private static (int[] Lower, int[] Upper, float[] Fraction) Axis(int cells, int samples)
@@ -53,11 +49,6 @@ internal sealed unsafe class LatentUpsampling
 
     private void ForwardRow(float* grid, int y, float* output, int stride)
     {
-        if (_identity)
-        {
-            for (int x = 0; x < _width; x++) output[(long)x * stride] = grid[(long)y * _columns + x];
-            return;
-        }
         float* top = grid + (long)_y0[y] * _columns, bottom = grid + (long)_y1[y] * _columns;
         float fy = _fy[y];
         for (int x = 0; x < _width; x++)
@@ -74,14 +65,6 @@ internal sealed unsafe class LatentUpsampling
     /// </summary>
     public void Transpose(float* featureGradients, int level, int levels, float* gradient)
     {
-        if (_identity)
-        {
-            Parallel.For(0, _rows, r =>
-            {
-                for (int c = 0; c < _columns; c++) gradient[(long)r * _columns + c] = featureGradients[((long)r * _width + c) * levels + level];
-            });
-            return;
-        }
         Parallel.For(0, _rows, r =>
         {
             float* sums = gradient + (long)r * _columns;
