@@ -20,6 +20,56 @@ public class EntropyTests
     }
 
     [Fact]
+    public void Squash_inverts_stretch_and_both_are_monotone()
+    {
+        for (int x = -Logistic.Limit + 1; x < Logistic.Limit; x++) Assert.True(Logistic.Squash(x) >= Logistic.Squash(x - 1));
+        for (uint p = 16; p < 65536; p += 16) Assert.True(Logistic.Stretch(p) >= Logistic.Stretch(p - 16));
+        Assert.Equal(32768u, Logistic.Squash(0));
+        // Away from the clamps a round trip moves the logit by at most the table's bin of p (1/4096) at that slope.
+        for (int x = -1500; x <= 1500; x += 7)
+        {
+            double p = Logistic.Squash(x) / 65536.0;
+            double bin = 256.0 / 4096 / (p * (1 - p));
+            Assert.InRange(Logistic.Stretch(Logistic.Squash(x)) - x, -bin - 1, bin + 1);
+        }
+        Assert.InRange(Logistic.Squash(-5000), (uint)Logistic.MinP, 65536u - Logistic.MinP);
+        Assert.InRange(Logistic.Squash(5000), (uint)Logistic.MinP, 65536u - Logistic.MinP);
+    }
+
+    [Fact]
+    public void The_mixed_model_round_trips_and_learns_to_trust_the_context_set_that_knows()
+    {
+        // Each value is fixed by set 2's context (8 of them); sets 0 and 1 see one context and noise.
+        var random = new PortableRandom(9);
+        int[] table = [0, 3, -1, 0, 12, -7, 1, 0];
+        var contexts = new int[60000];
+        var values = new int[contexts.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            contexts[i] = (int)(random.NextUInt64() % 8);
+            values[i] = table[contexts[i]];
+        }
+        var encoder = new RangeEncoder();
+        var model = new MixedIntegerModel([1, 4, 8], 2);
+        for (int i = 0; i < values.Length; i++)
+        {
+            model.Select(0, i % 4, contexts[i], i % 2);
+            model.Encode(encoder, values[i]);
+        }
+        var stream = encoder.Finish();
+        var decoder = new RangeDecoder(stream, 0, stream.Length);
+        var back = new MixedIntegerModel([1, 4, 8], 2);
+        for (int i = 0; i < values.Length; i++)
+        {
+            back.Select(0, i % 4, contexts[i], i % 2);
+            Assert.Equal(values[i], back.Decode(decoder));
+        }
+        Assert.True(decoder.EndedExactly);
+        var (single, _) = RoundTrip(values, 1, _ => 0);
+        Assert.True(stream.Length < 0.1 * single.Length, $"mixed {stream.Length} B against {single.Length} B with one context");
+    }
+
+    [Fact]
     public void Random_integers_of_every_size_round_trip_exactly()
     {
         var random = new PortableRandom(1);

@@ -57,11 +57,14 @@ public class PredictiveFileTests
         var (info, samples) = Image(width, height, channels, bits);
         foreach (var transform in ColourTransforms.For(channels))
             foreach (bool gradient in new[] { false, true })
-            {
-                Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Plain, transform, null, gradient)).Samples);
-                var nets = RandomNets(info, 1, 8, 3);
-                Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, transform, nets, gradient)).Samples);
-            }
+                foreach (bool mixing in new[] { false, true })
+                {
+                    Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Plain, transform, null, gradient, mixing: mixing)).Samples);
+                    var nets = RandomNets(info, 1, 8, 3);
+                    var file = PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, transform, nets, gradient, mixing: mixing);
+                    Assert.Equal(mixing, PredictiveFile.ReadHeader(file).Mixing);
+                    Assert.Equal(samples, FieldDecoder.Decode(file).Samples);
+                }
         Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Stored, ColourTransform.None)).Samples);
         Assert.Equal(samples, FieldDecoder.Decode(PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Matches, ColourTransform.None)).Samples);
     }
@@ -174,21 +177,52 @@ public class PredictiveFileTests
         Assert.Equal(planes, back);
     }
 
-    [Fact]
-    public void Encoder_and_decoder_compute_the_same_prediction_and_bucket_for_every_sample()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Encoder_and_decoder_compute_the_same_prediction_and_bucket_for_every_sample(bool mixing)
     {
         var (info, samples) = Image(17, 12, 3, 8, seed: 7);
         var nets = RandomNets(info, 2, 12, 11);
         var planes = ColourTransforms.Forward(samples, 3, ColourTransform.YCoCgR);
         var start = PredictiveFile.StartValues(ColourTransform.YCoCgR, 3, 8);
         var encoded = new List<(int, int, int, int)>();
-        var stream = PredictiveCoding.Encode(planes, info.Dimensions, start, nets, (c, i, p, j) => encoded.Add((c, i, p, j)));
+        var stream = PredictiveCoding.Encode(planes, info.Dimensions, start, nets, (c, i, p, j) => encoded.Add((c, i, p, j)), mixing: mixing);
         var decoded = new List<(int, int, int, int)>();
         var back = PredictiveCoding.Decode(new Entropy.RangeDecoder(stream, 0, stream.Length), info.Dimensions, info.SampleCount, start, nets,
-            (c, i, p, j) => decoded.Add((c, i, p, j)));
+            (c, i, p, j) => decoded.Add((c, i, p, j)), mixing: mixing);
         Assert.Equal(encoded, decoded);
         Assert.Equal(planes, back);
         Assert.True(encoded.Select(e => e.Item4).Distinct().Count() > 1, "random weights should spread the samples over several buckets");
+    }
+
+    [Fact]
+    public void Each_planes_share_of_the_stream_adds_up_to_its_length()
+    {
+        var (info, samples) = Image(40, 30, 3, 8, seed: 4);
+        var planes = ColourTransforms.Forward(samples, 3, ColourTransform.YCoCgR);
+        var start = PredictiveFile.StartValues(ColourTransform.YCoCgR, 3, 8);
+        var bits = new double[3];
+        var stream = PredictiveCoding.Encode(planes, info.Dimensions, start, RandomNets(info, 1, 8, 5), mixing: true, planeBits: bits);
+        // Finishing flushes at most 5 bytes beyond the bits the symbols narrowed the range by.
+        Assert.InRange(stream.Length * 8 - bits.Sum(), 0, 48);
+        Assert.All(bits, b => Assert.True(b > 100, $"{b:F0} bits for a 40x30 plane"));
+    }
+
+    [Fact]
+    public void Mixed_coding_follows_the_one_step_contours_of_a_smooth_gradient_better_than_the_buckets_alone()
+    {
+        // A 16-bit rendering's smooth patch: a slow ramp rounded to integers, so W + N − NW misses by ±1 along contour lines.
+        const int width = 160, height = 120;
+        var ramp = new ushort[width * height];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                ramp[y * width + x] = (ushort)Math.Floor(20000 + 0.137 * x + 0.071 * y + 3 * Math.Sin(0.05 * x * y / 40.0));
+        var info = new SignalInfo("image", [height, width], 1, 16);
+        var bucketsOnly = PredictiveFile.Write(info, SignalAttributes.None, ramp, PredictiveMode.Plain, ColourTransform.None, gradient: true);
+        var mixed = PredictiveFile.Write(info, SignalAttributes.None, ramp, PredictiveMode.Plain, ColourTransform.None, gradient: true, mixing: true);
+        Assert.Equal(ramp, FieldDecoder.Decode(mixed).Samples);
+        Assert.True(mixed.Length < 0.9 * bucketsOnly.Length, $"mixed {mixed.Length} B against {bucketsOnly.Length} B with the buckets alone");
     }
 
     [Fact]
@@ -280,6 +314,7 @@ public class PredictiveFileTests
         foreach (var file in new[]
         {
             PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, ColourTransform.YCoCgR, RandomNets(info, 1, 4, 2)),
+            PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, ColourTransform.YCoCgR, RandomNets(info, 1, 4, 2), mixing: true),
             PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Matches, ColourTransform.None),
         })
             TruncationsAndFlipsFail(file);
@@ -309,6 +344,7 @@ public class PredictiveFileTests
         foreach (var file in new[]
         {
             PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Network, ColourTransform.YCoCgR, RandomNets(info, 1, 4, 2)),
+            PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Plain, ColourTransform.YCoCgR, mixing: true),
             PredictiveFile.Write(info, SignalAttributes.None, samples, PredictiveMode.Matches, ColourTransform.None),
             PredictiveFile.Write(info, SignalAttributes.None, tiled, PredictiveMode.Matches, ColourTransform.None),
         })

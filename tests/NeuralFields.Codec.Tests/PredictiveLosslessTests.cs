@@ -34,7 +34,9 @@ public sealed class PredictiveLosslessTests : IDisposable
         var result = PredictiveCompressor.Compress(info, samples, Quick with { AlwaysTrain = true });
         Assert.Equal(samples, FieldDecoder.Decode(result.File).Samples);
         Assert.Equal(samples, result.Decoded.Samples);
-        Assert.Contains(result.Candidates, c => c.Mode.StartsWith("network", StringComparison.Ordinal));
+        foreach (var size in Quick.Networks)
+            Assert.Contains(result.Candidates, c => c.Mode.StartsWith($"network {size} ", StringComparison.Ordinal));
+        Assert.Contains(result.Candidates, c => c.Mode.Contains("mixed", StringComparison.Ordinal));
         Assert.Equal(result.Candidates.Min(c => c.Bytes), result.File.Length);
     }
 

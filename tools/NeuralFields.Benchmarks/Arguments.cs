@@ -14,6 +14,9 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
     /// <summary>Skip the installed peer codecs (nf-bench lossless-codec while tuning).</summary>
     public bool NoPeers { get; init; }
 
+    /// <summary>Samples per plane the lossless predictors train on (nf-bench lossless-codec; default: the codec's).</summary>
+    public int? TrainingSamples { get; init; }
+
     /// <summary>Folder a benchmark writes its plot and results into.</summary>
     public string Out { get; init; } = ".";
 
@@ -28,6 +31,7 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
         double[] lambdas = [];
         string output = ".";
         bool noPeers = false;
+        int? samples = null;
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -39,10 +43,11 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
                 case "--lambdas": lambdas = args[++i].Split(',').Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--out": output = args[++i]; break;
                 case "--no-peers": noPeers = true; break;
+                case "--samples": samples = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 default: inputs.Add(args[i]); break;
             }
         }
-        return new Arguments(command, inputs, presets, steps, crops, seconds) { Lambdas = lambdas, Out = output, NoPeers = noPeers };
+        return new Arguments(command, inputs, presets, steps, crops, seconds) { Lambdas = lambdas, Out = output, NoPeers = noPeers, TrainingSamples = samples };
     }
 
     public static int Usage()
@@ -53,7 +58,7 @@ internal sealed record Arguments(string Command, IReadOnlyList<string> Inputs, s
                    nf-bench fused [IMAGE...] [--crop 256,0] [--steps N] [--seconds S]
                    nf-bench kernels [RESULTS.json]
                    nf-bench lossless IMAGE... [--crop 64,128] [--presets lossless] [--steps N]
-                   nf-bench lossless-codec IMAGE|WAV... [--crop N] [--steps N] [--presets LxW,...] [--no-peers]
+                   nf-bench lossless-codec IMAGE|WAV... [--crop N] [--steps N] [--presets LxW+LxW,...] [--samples N] [--no-peers]
                    nf-bench lossless-bitplanes IMAGE... [--crop 64] [--steps 2000]
                    nf-bench codec IMAGE... [--crop 256] [--steps N]
                    nf-bench latent IMAGE... [--crop N] [--steps N] [--presets latent] [--lambdas 3e-3,1e-3,...] [--out DIR]

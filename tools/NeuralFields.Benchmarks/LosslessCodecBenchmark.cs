@@ -28,16 +28,20 @@ internal static class LosslessCodecBenchmark
     {
         var folder = Path.Combine(Path.GetTempPath(), $"nf-lossless-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(folder);
-        // --presets LxW,...: networks of L hidden layers of W units (default: the codec's).
-        var shapes = arguments.Presets.Length > 0 ? arguments.Presets : [$"{new PredictiveOptions().HiddenLayers}x{new PredictiveOptions().Width}"];
-        foreach (var shape in shapes)
+        // --presets LxW+LxW,...: per run, the network sizes each plane chooses from, L hidden layers of W units (default: the codec's).
+        var defaults = new PredictiveOptions();
+        var runs = arguments.Presets.Length > 0 ? arguments.Presets : [string.Join("+", defaults.Networks)];
+        foreach (var run in runs)
         {
-            var parts = shape.Split('x');
-            var options = new PredictiveOptions
+            var options = defaults with
             {
-                Steps = arguments.StepsGiven ?? new PredictiveOptions().Steps,
-                HiddenLayers = int.Parse(parts[0], CultureInfo.InvariantCulture),
-                Width = int.Parse(parts[1], CultureInfo.InvariantCulture),
+                Steps = arguments.StepsGiven ?? defaults.Steps,
+                Networks = run.Split('+').Select(size =>
+                {
+                    var parts = size.Split('x');
+                    return new NetworkSize(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+                }).ToArray(),
+                TrainingSamples = arguments.TrainingSamples ?? defaults.TrainingSamples,
             };
             Run(arguments, options, folder);
         }
@@ -48,7 +52,7 @@ internal static class LosslessCodecBenchmark
     private static void Run(Arguments arguments, PredictiveOptions options, string folder)
     {
         int crop = arguments.Crops.Length > 0 ? arguments.Crops[0] : 0;
-        Console.WriteLine($"predictive lossless (format 4), {options.HiddenLayers}x{options.Width} ReLU + skip per plane, {options.Steps} steps, seed 0; bits per pixel (images) or per sample (audio)");
+        Console.WriteLine($"predictive lossless (format 4), {string.Join(" or ", options.Networks)} ReLU + skip per plane, {options.Steps} steps, seed 0; bits per pixel (images) or per sample (audio)");
         var coders = ImageCoders.Where(c => !arguments.NoPeers && PeerCodecs.Installed(c.Program)).ToArray();
         Console.WriteLine();
         Console.WriteLine($"| image | size | nf | mode | encode s | decode s | {string.Join(" | ", coders.Select(c => c.Name))} | nf / WebP | nf / JXL e7 |");
@@ -115,8 +119,8 @@ internal static class LosslessCodecBenchmark
         double decode = clock.Elapsed.TotalSeconds;
         if (!decoded.Samples.AsSpan().SequenceEqual(samples)) throw new InvalidOperationException("round trip failed");
         var h = result.Header;
-        string mode = (h.Mode == PredictiveMode.Network ? $"network {h.Transform}" : $"{h.Mode} {h.Transform}")
-            + (h.Stages.Count > 0 ? $" + cascade {string.Join("+", h.Stages.Select(s => $"{s.Order}/{s.StepShift}"))}" : "");
+        string mode = (h.Mode == PredictiveMode.Network ? $"network {string.Join("/", h.Nets.Select(n => $"{n.HiddenLayers}x{n.Width}"))} {h.Transform}" : $"{h.Mode} {h.Transform}")
+            + (h.Stages.Count > 0 ? $" + cascade {string.Join("+", h.Stages.Select(s => $"{s.Order}/{s.StepShift}"))}" : "") + (h.Mixing ? ", mixed" : "");
         return (result.File.Length * 8 / units, mode, encode, decode);
     }
 

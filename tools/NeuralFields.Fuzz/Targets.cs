@@ -114,12 +114,12 @@ public sealed class NeuralFileTarget : FuzzTarget
         var parsed = NeuralFileReader.Read(latentFile);
         yield return ("image-latent-format3", NeuralFileWriter.Write(parsed.Header.Signal, parsed.Header.Config, parsed.Tensors, null, parsed.Header.Attributes, compactLatent: false));
         // Format 4: predictive lossless files, network mode (an 8-bit RGB image, a 16-bit PCM clip) and the plain mode.
-        var predictive = new PredictiveOptions { Steps = 2, TrainingSamples = 64, Seed = 1 };
+        var predictive = new PredictiveOptions { Steps = 2, TrainingSamples = 64, Seed = 1, Networks = [new(2, 16)] };
         var clip = ModalityRegistry.ForSource(sources[4].Path).Load(sources[4].Path, new LoadOptions());
         yield return ("image8-predictive", PredictiveFile.Write(image.Info, image.Attributes, image.Samples, PredictiveMode.Network, ColourTransform.YCoCgR,
-            PredictiveCompressor.TrainNets(image.Info, image.Samples, ColourTransform.YCoCgR, predictive)));
+            PredictiveCompressor.TrainNets(image.Info, image.Samples, ColourTransform.YCoCgR, predictive)[0]));
         yield return ("audio16-predictive", PredictiveFile.Write(clip.Info, clip.Attributes, clip.Samples, PredictiveMode.Network, ColourTransform.None,
-            PredictiveCompressor.TrainNets(clip.Info, clip.Samples, ColourTransform.None, predictive)));
+            PredictiveCompressor.TrainNets(clip.Info, clip.Samples, ColourTransform.None, predictive)[0]));
         yield return ("image8-plain", PredictiveFile.Write(image.Info, image.Attributes, image.Samples, PredictiveMode.Plain, ColourTransform.SubtractGreen));
         yield return ("image8-matches", PredictiveFile.Write(image.Info, image.Attributes, image.Samples, PredictiveMode.Matches, ColourTransform.None));
         yield return ("audio16-cascade", PredictiveFile.Write(clip.Info, clip.Attributes, clip.Samples, PredictiveMode.Plain, ColourTransform.None,

@@ -33,7 +33,15 @@ public sealed class RangeDecoder
 
     public int Decode(ref BitModel model)
     {
-        uint bound = (_range >> 16) * model.P0;
+        int bit = DecodeAt(model.P0);
+        model.Update(bit);
+        return bit;
+    }
+
+    /// <summary>The bit <see cref="RangeEncoder.EncodeAt"/> coded at the same probability.</summary>
+    public int DecodeAt(uint p0)
+    {
+        uint bound = (_range >> 16) * p0;
         int bit;
         if (_code < bound)
         {
@@ -46,7 +54,6 @@ public sealed class RangeDecoder
             _range -= bound;
             bit = 1;
         }
-        model.Update(bit);
         Normalize();
         return bit;
     }

@@ -21,7 +21,14 @@ public sealed class RangeEncoder
 
     public void Encode(ref BitModel model, int bit)
     {
-        uint bound = (_range >> 16) * model.P0;
+        EncodeAt(model.P0, bit);
+        model.Update(bit);
+    }
+
+    /// <summary>A bit whose probability of 0 is <paramref name="p0"/>/65536 (1..65535), from a model the caller keeps.</summary>
+    public void EncodeAt(uint p0, int bit)
+    {
+        uint bound = (_range >> 16) * p0;
         if (bit == 0)
         {
             _range = bound;
@@ -31,7 +38,6 @@ public sealed class RangeEncoder
             _low += bound;
             _range -= bound;
         }
-        model.Update(bit);
         Normalize();
     }
 
@@ -54,6 +60,12 @@ public sealed class RangeEncoder
         _range = unit * frequency;
         Normalize();
     }
+
+    /// <summary>
+    /// The stream's length so far in bits, to within a constant: the bytes already settled plus the bits the range
+    /// has narrowed inside the low window. The difference across a stretch of symbols is what they cost.
+    /// </summary>
+    public double Bits => 8.0 * (_output.WrittenCount + _cacheSize) + 32 - Math.Log2(_range);
 
     /// <summary>Multi-symbol models total 2^16.</summary>
     public const int FrequencyBits = 16;

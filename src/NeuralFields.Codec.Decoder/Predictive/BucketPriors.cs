@@ -28,6 +28,33 @@ public static class BucketPriors
             }
     }
 
+    /// <summary>
+    /// Starts every context of the mixed coding (§10.8): sets 0 and 1 at their bucket's table, set 2 at the table of
+    /// the middle bucket of its group of eight.
+    /// </summary>
+    public static void Start(MixedIntegerModel model, IReadOnlyList<bool> plain)
+    {
+        const int buckets = PredictiveCoding.Buckets;
+        for (int c = 0; c < plain.Count; c++)
+        {
+            for (int j = 0; j < buckets; j++)
+            {
+                Start(model, 0, c * buckets + j, j, plain[c]);
+                for (int k = 0; k < MixingContexts.EnergyClasses; k++) Start(model, 1, (c * buckets + j) * MixingContexts.EnergyClasses + k, j, plain[c]);
+            }
+            for (int g = 0; g < MixingContexts.Groups; g++)
+                for (int p = 0; p < MixingContexts.Patterns; p++)
+                    Start(model, 2, (c * MixingContexts.Groups + g) * MixingContexts.Patterns + p, Math.Min(8 * g + 4, buckets - 1), plain[c]);
+        }
+    }
+
+    private static void Start(MixedIntegerModel model, int set, int context, int bucket, bool plain)
+    {
+        int stride = 2 + IntegerModel.MaxPrefix + 1;
+        var t = Tables[bucket + (plain ? 0 : PlainOffset)];
+        model.Start(set, context, t[0], t[1], t.AsSpan(2, IntegerModel.MaxPrefix + 1), t.AsSpan(stride));
+    }
+
     /// <summary>P(0)·65536, rounded, of every model for the network's bucket <paramref name="bucket"/> (b = 2^(bucket/4 − 2)).</summary>
     private static uint[] Table(int bucket)
     {

@@ -22,30 +22,35 @@ public static class PredictiveCoding
     private delegate void Coder(int plane, int index, int prediction, int context, int sign);
 
     /// <param name="stages">1-D signals: the adaptive cascade every plane's residual passes through (§10.7); empty for none.</param>
+    /// <param name="mixing">Code each decision with the mixed models of §10.8 instead of the bucket's model alone.</param>
+    /// <param name="planeBits">When given, each plane's share of the stream in bits is added to it (the planes' models
+    /// are separate, so a plane's share depends only on its own network).</param>
     public static byte[] Encode(int[][] planes, int[] dimensions, int[] start, IReadOnlyList<PredictorNet?> nets, Observer? observe = null, bool gradient = false,
-        IReadOnlyList<LmsStage>? stages = null)
+        IReadOnlyList<LmsStage>? stages = null, bool mixing = false, double[]? planeBits = null)
     {
         var encoder = new RangeEncoder();
-        var model = NewModel(nets);
+        var model = new SampleModel(planes, dimensions, nets, mixing);
         Visit(planes, dimensions, start, nets, gradient, stages, (plane, index, prediction, context, sign) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
-            model.Encode(encoder, sign * (planes[plane][index] - prediction), context);
+            double before = planeBits is null ? 0 : encoder.Bits;
+            model.Encode(encoder, planes[plane][index] - prediction, sign, plane, index, context);
+            if (planeBits is not null) planeBits[plane] += encoder.Bits - before;
         });
         return encoder.Finish();
     }
 
     /// <summary>The planes back; a sample beyond ±<see cref="SampleContext.MaxMagnitude"/> or a stream that runs out is damage.</summary>
     public static int[][] Decode(RangeDecoder decoder, int[] dimensions, long points, int[] start, IReadOnlyList<PredictorNet?> nets,
-        Observer? observe = null, bool gradient = false, IReadOnlyList<LmsStage>? stages = null)
+        Observer? observe = null, bool gradient = false, IReadOnlyList<LmsStage>? stages = null, bool mixing = false)
     {
         var planes = new int[start.Length][];
         for (int c = 0; c < planes.Length; c++) planes[c] = new int[points];
-        var model = NewModel(nets);
+        var model = new SampleModel(planes, dimensions, nets, mixing);
         Visit(planes, dimensions, start, nets, gradient, stages, (plane, index, prediction, context, sign) =>
         {
             observe?.Invoke(plane, index, prediction, context % Buckets);
-            long value = (long)prediction + sign * model.Decode(decoder, context);
+            long value = (long)prediction + model.Decode(decoder, sign, plane, index, context);
             if (Math.Abs(value) > SampleContext.MaxMagnitude || decoder.Overrun > 0)
                 throw new NeuralFileException("the file is damaged: its sample stream does not decode");
             planes[plane][index] = (int)value;
@@ -53,12 +58,60 @@ public static class PredictiveCoding
         return planes;
     }
 
-    /// <summary>72 contexts per plane, each started at its bucket's Laplace (<see cref="BucketPriors"/>).</summary>
-    private static IntegerModel NewModel(IReadOnlyList<PredictorNet?> nets)
+    /// <summary>
+    /// The models of the sample stream: 72 contexts per plane, each started at its bucket's Laplace
+    /// (<see cref="BucketPriors"/>), or with mixing the three context sets of §10.8, which read the residuals
+    /// v − P of the samples already coded (kept here, the same on both sides).
+    /// </summary>
+    private sealed class SampleModel
     {
-        var model = new IntegerModel(nets.Count * Buckets);
-        BucketPriors.Start(model, nets.Select(n => n is null).ToList());
-        return model;
+        private readonly IntegerModel? _plain;
+        private readonly MixedIntegerModel? _mixed;
+        private readonly int[][]? _residuals;
+        private readonly int _width;
+        private readonly bool _oneDimensional;
+
+        public SampleModel(int[][] planes, int[] dimensions, IReadOnlyList<PredictorNet?> nets, bool mixing)
+        {
+            var plain = nets.Select(n => n is null).ToList();
+            _width = dimensions[^1];
+            _oneDimensional = dimensions.Length == 1;
+            if (mixing)
+            {
+                var (sets, mixers) = MixingContexts.Sizes(nets.Count);
+                _mixed = new MixedIntegerModel(sets, mixers);
+                BucketPriors.Start(_mixed, plain);
+                _residuals = planes.Select(p => new int[p.Length]).ToArray();
+            }
+            else
+            {
+                _plain = new IntegerModel(nets.Count * Buckets);
+                BucketPriors.Start(_plain, plain);
+            }
+        }
+
+        /// <summary>Codes sign·<paramref name="residual"/> in <paramref name="context"/> (plane·72 + bucket).</summary>
+        public void Encode(RangeEncoder encoder, int residual, int sign, int plane, int index, int context)
+        {
+            if (_mixed is null)
+            {
+                _plain!.Encode(encoder, sign * residual, context);
+                return;
+            }
+            MixingContexts.Select(_mixed, _residuals![plane], index, _width, _oneDimensional, plane, context % Buckets);
+            _mixed.Encode(encoder, sign * residual);
+            _residuals[plane][index] = residual;
+        }
+
+        /// <summary>The residual v − P (the coded integer times <paramref name="sign"/>).</summary>
+        public int Decode(RangeDecoder decoder, int sign, int plane, int index, int context)
+        {
+            if (_mixed is null) return sign * _plain!.Decode(decoder, context);
+            MixingContexts.Select(_mixed, _residuals![plane], index, _width, _oneDimensional, plane, context % Buckets);
+            int residual = sign * _mixed.Decode(decoder);
+            _residuals[plane][index] = residual;
+            return residual;
+        }
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ public sealed record PredictiveHeader(
     /// <summary>1-D signals: the adaptive cascade on every plane's residual (§10.7); empty for none.</summary>
     public IReadOnlyList<LmsStage> Stages { get; init; } = [];
 
+    /// <summary>Plain and network modes: every decision mixed from three context sets (§10.8).</summary>
+    public bool Mixing { get; init; }
+
     public long FileBytes => NeuralFileFormat.PreambleBytes + (long)HeaderBytes + 4 + WeightBytes + SampleBytes + 4;
 
     public double BitsPerGridPoint => FileBytes * 8.0 / Signal.SampleCount;
@@ -56,6 +59,9 @@ public static class PredictiveFile
     /// <summary>The predictor field's value for a 1-D signal with an adaptive cascade (§10.7).</summary>
     private const int CascadePredictor = 2;
 
+    /// <summary>The predictor field's flag for mixed sample coding (§10.8).</summary>
+    private const int MixingFlag = 4;
+
     public const int MaxStages = 3;
 
     /// <summary>True when <paramref name="bytes"/> start like a format-4 file (the reader then checks the rest).</summary>
@@ -76,9 +82,12 @@ public static class PredictiveFile
     }
 
     /// <summary>The samples coded in <paramref name="mode"/>; <paramref name="nets"/> has one network per plane in the network mode.</summary>
+    /// <param name="mixing">Plain and network modes: code the samples with the mixed models of §10.8.</param>
+    /// <param name="planeBits">Plain and network modes: filled with each plane's bits, its network's weights and its
+    /// samples (how the encoder picks each plane's network).</param>
     public static byte[] Write(SignalInfo signal, IReadOnlyDictionary<string, string> attributes, ushort[] samples,
         PredictiveMode mode, ColourTransform transform, IReadOnlyList<PredictorNet>? nets = null, bool gradient = false,
-        IReadOnlyList<LmsStage>? stages = null)
+        IReadOnlyList<LmsStage>? stages = null, bool mixing = false, double[]? planeBits = null)
     {
         Check(signal, attributes, mode, transform);
         stages ??= [];
@@ -88,20 +97,27 @@ public static class PredictiveFile
             throw new ArgumentException($"at most {MaxStages} stages of order 1-{LmsStage.MaxOrder} and step shift 0-{LmsStage.MaxStepShift}", nameof(stages));
         if (gradient && (signal.Dimensions.Length != 2 || mode is PredictiveMode.Stored or PredictiveMode.Matches))
             throw new ArgumentException("the gradient predictor is for images in the plain and network modes", nameof(gradient));
+        if (mixing && mode is not (PredictiveMode.Plain or PredictiveMode.Network))
+            throw new ArgumentException("mixed coding is for the plain and network modes", nameof(mixing));
         if (samples.LongLength != signal.SampleCount * signal.Channels) throw new ArgumentException("one sample per grid point and channel", nameof(samples));
         if ((mode == PredictiveMode.Network) != (nets is not null) || (nets is not null && nets.Count != signal.Channels))
             throw new ArgumentException("the network mode needs one network per plane, the other modes none", nameof(nets));
+        if (planeBits is not null && planeBits.Length != signal.Channels) throw new ArgumentException("one count per plane", nameof(planeBits));
         var weights = new RangeEncoder();
-        foreach (var net in nets ?? [])
-            foreach (var tensor in net.Tensors)
+        for (int c = 0; c < (nets?.Count ?? 0); c++)
+        {
+            double before = weights.Bits;
+            foreach (var tensor in nets![c].Tensors)
                 EncodeTensor(weights, tensor);
+            if (planeBits is not null) planeBits[c] += weights.Bits - before;
+        }
         byte[] sampleStream = mode switch
         {
             PredictiveMode.Stored => StoredCoding.Encode(samples, signal.BitDepth),
             PredictiveMode.Matches => MatchCoding.EncodeBest(samples, signal.Dimensions, signal.Channels, signal.BitDepth),
             _ => PredictiveCoding.Encode(ColourTransforms.Forward(samples, signal.Channels, transform), signal.Dimensions,
                 StartValues(transform, signal.Channels, signal.BitDepth), nets is null ? new PredictorNet?[signal.Channels] : nets.ToArray(), gradient: gradient,
-                stages: stages),
+                stages: stages, mixing: mixing, planeBits: planeBits),
         };
         var weightStream = nets is null ? [] : weights.Finish();
 
@@ -114,7 +130,7 @@ public static class PredictiveFile
         Attributes(header, attributes);
         U8(header, (int)mode);
         U8(header, (int)transform);
-        U8(header, gradient ? 1 : stages.Count > 0 ? CascadePredictor : 0);
+        U8(header, (gradient ? 1 : stages.Count > 0 ? CascadePredictor : 0) | (mixing ? MixingFlag : 0));
         if (stages.Count > 0)
         {
             U8(header, stages.Count);
@@ -198,7 +214,7 @@ public static class PredictiveFile
         else
         {
             var planes = PredictiveCoding.Decode(decoder, signal.Dimensions, signal.SampleCount,
-                StartValues(h.Transform, signal.Channels, signal.BitDepth), file.Nets, gradient: h.Gradient, stages: h.Stages);
+                StartValues(h.Transform, signal.Channels, signal.BitDepth), file.Nets, gradient: h.Gradient, stages: h.Stages, mixing: h.Mixing);
             samples = ColourTransforms.Inverse(planes, h.Transform, signal.MaxValue);
         }
         if (!decoder.EndedExactly) throw new NeuralFileException("the file is damaged: the sample stream does not end where its length says");
@@ -256,7 +272,12 @@ public static class PredictiveFile
         var transform = (ColourTransform)r.BoundedU8(0, (int)ColourTransform.Difference, "the colour transform");
         if (!ColourTransforms.Allowed(transform, channels) || (mode is PredictiveMode.Stored or PredictiveMode.Matches && transform != ColourTransform.None))
             throw new NeuralFileException($"the file is damaged: colour transform {transform} does not fit {channels} channel(s) in mode {mode}");
-        int predictor = r.BoundedU8(0, CascadePredictor, "the predictor");
+        int predictorField = r.BoundedU8(0, CascadePredictor | MixingFlag, "the predictor");
+        int predictor = predictorField & ~MixingFlag;
+        bool mixing = (predictorField & MixingFlag) != 0;
+        if (predictor > CascadePredictor) throw new NeuralFileException($"the file is damaged: predictor {predictor} is not one of 0-{CascadePredictor}");
+        if (mixing && mode is not (PredictiveMode.Plain or PredictiveMode.Network))
+            throw new NeuralFileException("the file is damaged: mixed coding outside the plain or network mode");
         bool gradient = predictor == 1;
         if (gradient && (rank != 2 || mode is PredictiveMode.Stored or PredictiveMode.Matches))
             throw new NeuralFileException("the file is damaged: the gradient predictor outside an image's plain or network mode");
@@ -291,7 +312,7 @@ public static class PredictiveFile
         int sampleBytes = r.Bounded(0, int.MaxValue, "the sample stream length");
         if (!r.AtEnd) throw new NeuralFileException("the file is damaged: its header is longer than its fields");
         if (mode != PredictiveMode.Network && weightBytes != 0) throw new NeuralFileException("the file is damaged: weights in a file without networks");
-        return new PredictiveHeader(signal, attributes, mode, transform, nets, span.Length, weightBytes, sampleBytes) { Gradient = gradient, Stages = stages };
+        return new PredictiveHeader(signal, attributes, mode, transform, nets, span.Length, weightBytes, sampleBytes) { Gradient = gradient, Stages = stages, Mixing = mixing };
     }
 
     /// <summary>The writer refuses what the reader would refuse.</summary>

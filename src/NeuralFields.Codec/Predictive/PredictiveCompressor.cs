@@ -62,21 +62,30 @@ public static class PredictiveCompressor
             }
         string predictor = gradient ? "gradient" : signal.Dimensions.Length == 2 ? "MED" : "2x[-1]-x[-2]";
         candidates.Add(($"plain ({transform}, {predictor})", plain!));
+        candidates.Add(($"plain ({transform}, {predictor}, mixed)", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Plain, transform, gradient: gradient, mixing: true)));
         List<PredictorNet>? nets = null;
         if (options.Network && (options.AlwaysTrain || Repayable(signal, options, PredictiveFile.ReadHeader(plain!).SampleBytes)))
         {
-            nets = TrainNets(signal, samples, transform, options, gradient, cancel);
-            candidates.Add(($"network ({transform}, {predictor})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, gradient)));
+            var trained = TrainNets(signal, samples, transform, options, gradient, cancel);
+            nets = PickNets(signal, attributes, samples, transform, gradient, options.Networks, trained, $"{transform}, {predictor}", candidates);
         }
         if (signal.Dimensions.Length == 1)
+        {
+            // Every cascade unmixed, then the smallest of them mixed too (mixing helps some clips, and a pass is seconds).
+            var cascades = new List<(string Label, byte[] File, LmsStage[] Stages, bool Network)>();
             foreach (var stages in CascadeChoices)
             {
                 cancel.ThrowIfCancellationRequested();
                 string cascade = string.Join(" + ", stages.Select(s => $"{s.Order}/2^-{s.StepShift}"));
-                candidates.Add(($"plain ({transform}, {predictor}, cascade {cascade})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Plain, transform, stages: stages)));
+                cascades.Add(($"plain ({transform}, {predictor}, cascade {cascade})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Plain, transform, stages: stages), stages, false));
                 if (nets is not null)
-                    candidates.Add(($"network ({transform}, {predictor}, cascade {cascade})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, stages: stages)));
+                    cascades.Add(($"network ({transform}, {predictor}, cascade {cascade})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, stages: stages), stages, true));
             }
+            var smallest = cascades.MinBy(c => c.File.Length);
+            candidates.AddRange(cascades.Select(c => (c.Label, c.File)));
+            candidates.Add((smallest.Label.Replace(")", ", mixed)", StringComparison.Ordinal), PredictiveFile.Write(signal, attributes, samples,
+                smallest.Network ? PredictiveMode.Network : PredictiveMode.Plain, transform, smallest.Network ? nets : null, stages: smallest.Stages, mixing: true)));
+        }
         var best = candidates.MinBy(c => c.File.Length).File;
         var decoded = PredictiveFile.Decode(best);
         if (!decoded.Samples.AsSpan().SequenceEqual(samples))
@@ -86,23 +95,46 @@ public static class PredictiveCompressor
     }
 
     /// <summary>
+    /// Codes the file once with every size's networks (mixed, §10.8), then keeps for each plane the size whose weights
+    /// and samples cost it fewest bits (each plane has its own models, so its cost does not depend on the other
+    /// planes' choice); a mix of sizes is coded too, and the chosen networks without mixing. Every coded file is a
+    /// candidate; the chosen networks are returned.
+    /// </summary>
+    private static List<PredictorNet> PickNets(SignalInfo signal, IReadOnlyDictionary<string, string> attributes, ushort[] samples,
+        ColourTransform transform, bool gradient, IReadOnlyList<NetworkSize> sizes, List<PredictorNet>[] trained, string label,
+        List<(string Mode, byte[] File)> candidates)
+    {
+        var bits = new double[sizes.Count][];
+        for (int k = 0; k < sizes.Count; k++)
+        {
+            bits[k] = new double[signal.Channels];
+            candidates.Add(($"network {sizes[k]} ({label}, mixed)",
+                PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, trained[k], gradient, mixing: true, planeBits: bits[k])));
+        }
+        var choice = Enumerable.Range(0, signal.Channels).Select(c => Enumerable.Range(0, sizes.Count).MinBy(k => bits[k][c])).ToArray();
+        var nets = choice.Select((k, c) => trained[k][c]).ToList();
+        string chosen = string.Join("/", choice.Select(k => sizes[k]));
+        if (choice.Distinct().Count() > 1)
+            candidates.Add(($"network {chosen} ({label}, mixed)", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, gradient, mixing: true)));
+        candidates.Add(($"network {chosen} ({label})", PredictiveFile.Write(signal, attributes, samples, PredictiveMode.Network, transform, nets, gradient)));
+        return nets;
+    }
+
+    /// <summary>
     /// Whether a network could repay its weights: it is assumed to save at most a quarter of the plain mode's sample
-    /// stream (about what it saves on photographs) and to cost at least a byte per parameter. Below that (tiny
-    /// images, flat ones) training would only cost time.
+    /// stream (about what it saves on photographs) and to cost at least a byte per parameter (of the smallest size).
+    /// Below that (tiny images, flat ones) training would only cost time.
     /// </summary>
     public static bool Repayable(SignalInfo signal, PredictiveOptions options, long plainSampleBytes)
     {
-        long parameters = 0;
-        for (int c = 0; c < signal.Channels; c++)
-        {
-            int inputs = SampleContext.FeatureCount(signal.Dimensions.Length == 1, c);
-            parameters += new PredictorShape(inputs, options.HiddenLayers, options.Width, new int[options.HiddenLayers + 1], 0, 0).Parameters;
-        }
+        long parameters = options.Networks.Min(size => Enumerable.Range(0, signal.Channels).Sum(c =>
+            (long)new PredictorShape(SampleContext.FeatureCount(signal.Dimensions.Length == 1, c), size.HiddenLayers, size.Width,
+                new int[size.HiddenLayers + 1], 0, 0).Parameters));
         return plainSampleBytes / 4 > parameters;
     }
 
-    /// <summary>One trained, quantised network per plane of the samples after <paramref name="transform"/>.</summary>
-    public static List<PredictorNet> TrainNets(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options,
+    /// <summary>For each of <see cref="PredictiveOptions.Networks"/>, one trained, quantised network per plane of the samples after <paramref name="transform"/>.</summary>
+    public static List<PredictorNet>[] TrainNets(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options,
         bool gradient = false, CancellationToken cancel = default)
     {
         Core.Runtime.Torch.EnsureLoaded();
@@ -119,20 +151,24 @@ public static class PredictiveCompressor
         }
     }
 
-    private static List<PredictorNet> TrainEach(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options, bool gradient, CancellationToken cancel)
+    private static List<PredictorNet>[] TrainEach(SignalInfo signal, ushort[] samples, ColourTransform transform, PredictiveOptions options, bool gradient, CancellationToken cancel)
     {
         var planes = ColourTransforms.Forward(samples, signal.Channels, transform);
         var context = new SampleContext(planes, signal.Dimensions, PredictiveFile.StartValues(transform, signal.Channels, signal.BitDepth), gradient);
         PredictorTraining.Prime(context, signal.SampleCount);
-        var nets = new List<PredictorNet>();
+        var nets = options.Networks.Select(_ => new List<PredictorNet>()).ToArray();
         for (int c = 0; c < signal.Channels; c++)
         {
             var indices = PredictorTraining.Subset(signal.SampleCount, options.TrainingSamples, options.Seed + c);
             var data = PredictorTraining.Gather(context, planes, c, indices);
             var (input, output) = PredictorTraining.Shifts(data);
-            var shape = new PredictorShape(data.Inputs, options.HiddenLayers, options.Width, new int[options.HiddenLayers + 1], input, output);
-            var weights = PredictorTraining.Train(data, shape, options with { Seed = options.Seed + 1000 * c }, cancel);
-            nets.Add(Quantized(context, planes, c, indices, shape, weights));
+            for (int k = 0; k < nets.Length; k++)
+            {
+                var (hidden, width) = options.Networks[k];
+                var shape = new PredictorShape(data.Inputs, hidden, width, new int[hidden + 1], input, output);
+                var weights = PredictorTraining.Train(data, shape, options with { Seed = options.Seed + 1000 * c + 100 * k }, cancel);
+                nets[k].Add(Quantized(context, planes, c, indices, shape, weights));
+            }
         }
         return nets;
     }
