@@ -43,8 +43,12 @@ public static class BucketPriors
                 for (int k = 0; k < MixingContexts.EnergyClasses; k++) Start(model, 1, (c * buckets + j) * MixingContexts.EnergyClasses + k, j, plain[c]);
             }
             for (int g = 0; g < MixingContexts.Groups; g++)
+            {
                 for (int p = 0; p < MixingContexts.Patterns; p++)
                     Start(model, 2, (c * MixingContexts.Groups + g) * MixingContexts.Patterns + p, Math.Min(8 * g + 4, buckets - 1), plain[c]);
+                for (int p = 0; p < MixingContexts.FinePatterns; p++)
+                    Start(model, 3, (c * MixingContexts.Groups + g) * MixingContexts.FinePatterns + p, Math.Min(8 * g + 4, buckets - 1), plain[c]);
+            }
         }
     }
 

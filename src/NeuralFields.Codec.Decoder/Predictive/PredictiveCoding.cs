@@ -60,7 +60,7 @@ public static class PredictiveCoding
 
     /// <summary>
     /// The models of the sample stream: 72 contexts per plane, each started at its bucket's Laplace
-    /// (<see cref="BucketPriors"/>), or with mixing the three context sets of §10.8, which read the residuals
+    /// (<see cref="BucketPriors"/>), or with mixing the four context sets of §10.8, which read the residuals
     /// v − P of the samples already coded (kept here, the same on both sides).
     /// </summary>
     private sealed class SampleModel

@@ -34,7 +34,7 @@ public sealed record PredictiveHeader(
     /// <summary>1-D signals: the adaptive cascade on every plane's residual (§10.7); empty for none.</summary>
     public IReadOnlyList<LmsStage> Stages { get; init; } = [];
 
-    /// <summary>Plain and network modes: every decision mixed from three context sets (§10.8).</summary>
+    /// <summary>Plain and network modes: every decision mixed from four context sets (§10.8).</summary>
     public bool Mixing { get; init; }
 
     public long FileBytes => NeuralFileFormat.PreambleBytes + (long)HeaderBytes + 4 + WeightBytes + SampleBytes + 4;
